@@ -1,0 +1,213 @@
+"""The `winnow` command line.
+
+    winnow run [--config FILE] [--output DIR] [--overwrite] [beam pipeline options]
+    winnow run --input GLOB [--input GLOB ...] [--kind KIND] [--stages a,b,...] --output DIR
+
+Exit codes: 0 ok, 2 bad usage or config, 1 the run failed.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import datetime, timezone
+from typing import List, Optional, Sequence
+
+from pipeline import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_OUTPUT = "winnow-out"
+
+
+class UsageError(Exception):
+    """Bad command-line usage; reported with exit code 2."""
+
+
+def _stage_list(text: str) -> List[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from transforms.document import SOURCE_KINDS
+    from transforms.registry import STAGE_ORDER, STAGES, in_flow_order
+
+    parser = argparse.ArgumentParser(
+        prog="winnow",
+        description="Curate LLM pre-training data: raw crawls, code, math and corpora in, training data out.",
+    )
+    parser.add_argument("--version", action="version", version=f"winnow {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser(
+        "run",
+        help="run the curation pipeline (on the bundled sample when given no config or input)",
+        description=(
+            "Run the curation pipeline. With no --config and no --input it runs the bundled sample "
+            "(pipeline/default_config.yaml). Any other --option is passed to Apache Beam unchanged "
+            "(--runner, --direct_running_mode, --direct_num_workers, --project, --region, "
+            "--temp_location ...)."
+        ),
+        epilog=(
+            f"stages, in flow order: {', '.join(STAGE_ORDER)}. "
+            f"Available in this version: {', '.join(in_flow_order(STAGES))}."
+        ),
+    )
+    run.add_argument("--config", metavar="FILE", help="the run configuration (YAML); default: the bundled sample's")
+    run.add_argument("--output", metavar="DIR", default=DEFAULT_OUTPUT, help=f"output directory, local or remote (default: {DEFAULT_OUTPUT})")
+    run.add_argument("--overwrite", action="store_true", help="replace the output directory's contents if it is not empty")
+    run.add_argument("--input", metavar="GLOB", action="append", help="quick run without a config: files to read (repeatable)")
+    run.add_argument("--kind", choices=SOURCE_KINDS, default="web", help="with --input: what kind of data it is (default: web)")
+    run.add_argument("--stages", type=_stage_list, metavar="A,B,...", help="run only these stages (kept in flow order)")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Beam's progress logs")
+    return parser
+
+
+def _load(args):
+    from pipeline.config import default_config_path, load_config, parse_config
+    from transforms.registry import DEFAULT_STAGES_BY_KIND
+
+    if args.input and args.config:
+        raise UsageError("give either --config or --input, not both")
+    if args.input:
+        stages = args.stages or list(DEFAULT_STAGES_BY_KIND[args.kind])
+        raw = {"sources": [{"name": args.kind, "kind": args.kind, "paths": args.input, "stages": stages}]}
+        return parse_config(raw, "--input", only_stages=args.stages)
+    return load_config(args.config or default_config_path(), only_stages=args.stages)
+
+
+def unknown_beam_flags(beam_args: Sequence[str]) -> List[str]:
+    """The --flags that no Beam PipelineOptions class declares: typos, caught before the run."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    parser = argparse.ArgumentParser(add_help=False)
+    for cls in PipelineOptions.__subclasses__() + [PipelineOptions]:
+        _add_options_of(cls, parser)
+    _, unknown = parser.parse_known_args(list(beam_args))
+    return [arg for arg in unknown if arg.startswith("-")]
+
+
+def _add_options_of(cls, parser) -> None:
+    for subclass in cls.__subclasses__():
+        _add_options_of(subclass, parser)
+    try:
+        cls._add_argparse_args(parser)
+    except argparse.ArgumentError:  # options declared by two classes
+        pass
+
+
+def _prepare_output(output_dir: str, overwrite: bool) -> None:
+    from apache_beam.io.filesystems import FileSystems
+
+    if FileSystems.exists(output_dir):
+        contents = FileSystems.match([FileSystems.join(output_dir, "*")])[0].metadata_list
+        if contents and not overwrite:
+            raise UsageError(f"output directory {output_dir} is not empty; pass --overwrite to replace it")
+        if contents:
+            FileSystems.delete([output_dir])
+
+
+def run_command(args, beam_args: Sequence[str]) -> int:
+    from apache_beam.io.filesystems import FileSystems
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline import manifest as manifests
+    from pipeline.build import COUNTS_DIR, build_pipeline
+
+    config = _load(args)
+    unknown = unknown_beam_flags(beam_args)
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]} (not a winnow option, nor an Apache Beam pipeline option)")
+    output_dir = args.output.rstrip("/") or "/"
+    _prepare_output(output_dir, args.overwrite)
+
+    started = time.time()
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    pipeline = beam.Pipeline(options=PipelineOptions(list(beam_args)))
+    build_pipeline(pipeline, config, output_dir)
+    result = pipeline.run()
+    result.wait_until_finish()
+    elapsed = time.time() - started
+
+    counts = manifests.read_count_records(output_dir, COUNTS_DIR)
+    sources = manifests.summarise_counts(counts, [s.name for s in config.sources])
+    funnel = manifests.stage_funnel(manifests.query_metrics(result))
+    for name, entry in sources.items():
+        stages = funnel.get(name, {})
+        entry["skipped_records"] = stages.get("read", {}).get("skipped", {})
+        entry["stages"] = {stage: counts for stage, counts in stages.items() if stage != "read"}
+    manifest = {
+        "status": "complete",
+        "started_at": started_at,
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "wall_seconds": round(elapsed, 3),
+        "output_dir": output_dir,
+        "config": config.resolved(),
+        "pipeline_options": list(beam_args),
+        "versions": manifests.package_versions(),
+        "sources": sources,
+        "conserved": all(entry["conserved"] for entry in sources.values()),
+    }
+    FileSystems.delete([FileSystems.join(output_dir, COUNTS_DIR)])
+    path = manifests.write_manifest(output_dir, manifest)
+    _print_summary(manifest, path)
+    if not manifest["conserved"]:
+        print("winnow: error: documents were lost (read != written + rejected + errors); see the manifest", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_summary(manifest, path: str) -> None:
+    print(f"winnow: run complete in {manifest['wall_seconds']:.1f} s")
+    print(f"{'source':<14}{'read':>8}{'written':>9}{'rejected':>10}{'errors':>8}")
+    for name, entry in manifest["sources"].items():
+        print(f"{name:<14}{entry['read']:>8}{entry['written']:>9}{entry['rejected_total']:>10}{entry['errors_total']:>8}")
+    out = manifest["output_dir"]
+    print(f"documents: {out}/docs/<source>/   rejections: {out}/rejected/<stage>/   dead letters: {out}/errors/")
+    print(f"manifest:  {path}")
+
+
+class _DropBeamImportNoise(logging.Filter):
+    """Beam warns about missing GCP client libraries at import; irrelevant unless running on GCP."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("apitools not found")
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_DropBeamImportNoise())
+    if not verbose:  # trafilatura logs every page it finds no body in; the rejections record that
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _configure_logging("-v" in argv or "--verbose" in argv)
+    parser = _parser()
+    args, beam_args = parser.parse_known_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command != "run" and beam_args:
+        parser.error(f"unrecognized arguments: {' '.join(beam_args)}")
+    from transforms.params import ConfigError
+
+    try:
+        return run_command(args, beam_args)
+    except (ConfigError, UsageError) as error:
+        print(f"winnow: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("winnow: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # the run itself failed: say what, exit 1
+        logging.getLogger("winnow").debug("run failed", exc_info=True)
+        print(f"winnow: error: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

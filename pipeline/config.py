@@ -1,0 +1,202 @@
+"""The run configuration: one YAML file declaring sources and, per source, which stages run how.
+
+Layout (see pipeline/default_config.yaml for a documented example):
+
+    stages:                 # default parameters of each stage, for every source that runs it
+      quality: {min_words: 50}
+    sources:
+      - name: web           # [A-Za-z0-9_.-]+, unique: names docs/<name>/ and the manifest's counts
+        kind: web           # web | code | math | licensed | public
+        paths: [crawl/*.warc.gz, text/*.jsonl.gz]   # globs; relative to this file; gs:// etc. as is
+        format: null        # warc | jsonl | parquet | html | text; null = from each file's extension
+        read: {text_key: text}     # how JSONL/Parquet rows map to documents
+        meta: {license: CC-BY-4.0} # copied into every document's meta
+        stages: [extract, langid, quality]         # or a mapping: {quality: {min_words: 20}}
+
+Every mistake raises ConfigError naming the file and the key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import re
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import yaml
+
+from transforms.document import SOURCE_KINDS
+from transforms.ingest.formats import FORMATS
+from transforms.ingest.read import expand_pattern
+from transforms.ingest.readers import ReadParams
+from transforms.params import ConfigError, parse_params
+from transforms.registry import STAGE_ORDER, STAGES, in_flow_order
+
+_SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_TOP_KEYS = ("stages", "sources")
+_SOURCE_KEYS = ("name", "kind", "paths", "format", "read", "meta", "stages")
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    paths: tuple  # resolved globs
+    format: Optional[str]
+    read: ReadParams
+    meta: Mapping[str, Any]
+    stages: Mapping[str, Any]  # stage name -> its Params instance, in flow order
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    file: str
+    sources: tuple
+    global_params: Mapping[str, Any]  # stage name -> Params for global stages
+
+    def stage_names(self) -> List[str]:
+        return in_flow_order({name for source in self.sources for name in source.stages})
+
+    def resolved(self) -> dict:
+        """The configuration as run, every default filled in: written to the manifest."""
+        return {
+            "file": self.file,
+            "sources": [
+                {
+                    "name": s.name,
+                    "kind": s.kind,
+                    "paths": list(s.paths),
+                    "format": s.format,
+                    "read": dataclasses.asdict(s.read),
+                    "meta": dict(s.meta),
+                    "stages": {name: dataclasses.asdict(p) for name, p in s.stages.items()},
+                }
+                for s in self.sources
+            ],
+        }
+
+
+def default_config_path() -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_config.yaml")
+
+
+def load_config(path: str, only_stages: Optional[Sequence[str]] = None) -> Config:
+    """Read and validate a config file. `only_stages` (from --stages) restricts every source."""
+    if not os.path.isfile(path):
+        raise ConfigError(f"{path}: config file not found")
+    with open(path, encoding="utf-8") as handle:
+        try:
+            raw = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    return parse_config(raw, path, only_stages)
+
+
+def parse_config(raw: Any, path: str, only_stages: Optional[Sequence[str]] = None) -> Config:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{path}: the config must be a mapping with 'sources' (and optionally 'stages')")
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{path}: {key}: unknown key (known keys: {', '.join(_TOP_KEYS)})")
+    base_dir = os.path.dirname(os.path.abspath(path))
+    if only_stages is not None:
+        _check_stage_names(only_stages, f"{path}: --stages")
+
+    defaults = raw.get("stages") or {}
+    if not isinstance(defaults, Mapping):
+        raise ConfigError(f"{path}: stages: expected a mapping of stage name to parameters")
+    _check_stage_names(defaults, f"{path}: stages")
+    default_params = {name: parse_params(STAGES[name].Params, p, f"{path}: stages.{name}") for name, p in defaults.items()}
+
+    sources_raw = raw.get("sources")
+    if not isinstance(sources_raw, list) or not sources_raw:
+        raise ConfigError(f"{path}: sources: expected a non-empty list of sources")
+    sources, seen = [], set()
+    for index, source_raw in enumerate(sources_raw):
+        source = _parse_source(source_raw, f"{path}: sources[{index}]", base_dir, defaults, only_stages)
+        if source.name in seen:
+            raise ConfigError(f"{path}: sources[{index}].name: duplicate source name {source.name!r}")
+        seen.add(source.name)
+        sources.append(source)
+    global_params = {
+        name: default_params.get(name) or STAGES[name].Params()
+        for name in STAGE_ORDER
+        if name in STAGES and STAGES[name].scope == "global"
+    }
+    return Config(file=os.path.abspath(path), sources=tuple(sources), global_params=global_params)
+
+
+def _check_stage_names(names, where: str) -> None:
+    for name in names:
+        if name not in STAGE_ORDER:
+            raise ConfigError(f"{where}.{name}: unknown stage (stages: {', '.join(STAGE_ORDER)})")
+        if name not in STAGES:
+            implemented = ", ".join(in_flow_order(STAGES))
+            raise ConfigError(f"{where}.{name}: stage not available in this version (available: {implemented})")
+
+
+def _parse_source(raw: Any, where: str, base_dir: str, defaults: Mapping, only_stages) -> SourceConfig:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: expected a mapping with name, kind and paths")
+    for key in raw:
+        if key not in _SOURCE_KEYS:
+            raise ConfigError(f"{where}.{key}: unknown key (known keys: {', '.join(_SOURCE_KEYS)})")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _SOURCE_NAME.match(name):
+        raise ConfigError(f"{where}.name: expected a name of letters, digits, '_', '.' or '-', got {name!r}")
+    kind = raw.get("kind")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"{where}.kind: expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+    fmt = raw.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        raise ConfigError(f"{where}.format: expected one of {', '.join(FORMATS)} or null, got {fmt!r}")
+    paths = _resolve_paths(raw.get("paths"), f"{where}.paths", base_dir)
+    read = parse_params(ReadParams, raw.get("read"), f"{where}.read")
+    meta = raw.get("meta") or {}
+    if not isinstance(meta, Mapping):
+        raise ConfigError(f"{where}.meta: expected a mapping")
+    stages = _parse_source_stages(raw.get("stages"), f"{where}.stages", defaults, only_stages)
+    return SourceConfig(name, kind, paths, fmt, read, dict(meta), stages)
+
+
+def _resolve_paths(raw: Any, where: str, base_dir: str) -> tuple:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) and p for p in raw):
+        raise ConfigError(f"{where}: expected a path or glob, or a non-empty list of them")
+    resolved = []
+    for index, path in enumerate(raw):
+        if "://" not in path:
+            path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(path))) + ("/" if path.endswith("/") else "")
+            if os.path.isdir(path.rstrip("/")):
+                path = path.rstrip("/") + "/"
+            if not glob.glob(expand_pattern(path), recursive=True) and not os.path.exists(path):
+                raise ConfigError(f"{where}[{index}]: no file matches {path!r}")
+        resolved.append(path)
+    return tuple(resolved)
+
+
+def _parse_source_stages(raw: Any, where: str, defaults: Mapping, only_stages) -> Dict[str, Any]:
+    if raw is None:
+        raise ConfigError(f"{where}: list the stages this source runs (e.g. [extract, langid, quality])")
+    if isinstance(raw, list):
+        overrides = {name: None for name in raw}
+        if len(overrides) != len(raw):
+            raise ConfigError(f"{where}: a stage is listed twice")
+    elif isinstance(raw, Mapping):
+        overrides = dict(raw)
+    else:
+        raise ConfigError(f"{where}: expected a list of stage names or a mapping of stage name to parameters")
+    _check_stage_names(overrides, where)
+    stages = {}
+    for name in in_flow_order(overrides):
+        if only_stages is not None and name not in only_stages:
+            continue
+        spec = STAGES[name]
+        if spec.scope == "global" and overrides[name]:
+            raise ConfigError(
+                f"{where}.{name}: a global stage takes its parameters from the top-level 'stages' only"
+            )
+        merged = {**(defaults.get(name) or {}), **(overrides[name] or {})}
+        stages[name] = parse_params(spec.Params, merged, f"{where}.{name}")
+    return stages

@@ -1,0 +1,37 @@
+"""winnow: an Apache Beam pipeline that curates LLM pre-training data.
+
+setup.py (not only pyproject) because Dataflow ships a job's code with --setup_file.
+"""
+from setuptools import find_packages, setup
+
+setup(
+    name="winnow",
+    version="0.1.0",
+    description="Curate LLM pre-training data with Apache Beam: ingest, extract, filter, dedup, decontaminate, tokenize",
+    python_requires=">=3.10",
+    packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
+                                    "classifiers", "classifiers.*", "benchmarks_ngrams", "benchmarks_ngrams.*"]),
+    package_data={
+        "pipeline": ["default_config.yaml", "sample/*", "sample/*/*", "sample/SOURCES.md"],
+        "classifiers": ["models/*.ftz", "models/*.md"],
+        "benchmarks_ngrams": ["*.md"],
+    },
+    install_requires=[
+        "apache-beam>=2.60,<3",
+        "pyarrow>=14,<26",  # follows Beam's own pin (Beam 2.77 needs <26)
+        "datasketch>=1.6,<3",
+        "trafilatura>=2.0,<3",
+        "lxml_html_clean>=0.4",  # trafilatura imports lxml.html.clean, now a separate project
+        "charset-normalizer>=3,<4",
+        "fasttext-numpy2>=0.10,<0.11",  # the fastText build that predicts under numpy 2
+        "presidio-analyzer>=2.2,<3",
+        "spacy>=3.7,<4",  # presidio's NLP engine; a blank pipeline keeps it offline
+        "sentencepiece>=0.2,<0.3",
+        "warcio>=1.7,<2",
+        "protego>=0.3,<1",
+        "PyYAML>=6,<7",
+        "zstandard>=0.22",  # .zst inputs through Beam's CompressionTypes.ZSTD
+    ],
+    extras_require={"test": ["pytest>=8,<10"]},
+    entry_points={"console_scripts": ["winnow=pipeline.cli:main"]},
+)

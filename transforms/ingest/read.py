@@ -1,0 +1,114 @@
+"""ReadSource: globs of files -> Documents (+ dead letters), one Beam transform per configured source.
+
+Files are matched through Beam's FileSystems (local, gs://, s3://, hdfs://), reshuffled so that many
+workers share a crawl file by file, and read by the per-format generators in `readers`.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.document import Document
+from transforms.ingest.formats import detect_format, relative_locator
+from transforms.ingest.readers import FileContext, ReadFailure, ReadParams, Skipped, read_file
+from transforms.stage import ERRORS, READ_STAGE, StageCounters, error_record
+
+# Gzip of WARCs is handled by the reader (Beam's AUTO would hide per-record members); Parquet needs
+# a seekable raw file. Everything else is decompressed by Beam from the extension (.gz, .zst, .bz2).
+_RAW_FORMATS = ("warc", "parquet", "html")
+
+
+def open_input(path: str, fmt: str):
+    compression = CompressionTypes.UNCOMPRESSED if fmt in _RAW_FORMATS else CompressionTypes.AUTO
+    return FileSystems.open(path, compression_type=compression)
+
+
+def expand_pattern(path: str) -> str:
+    """A directory means every file below it; anything else is a file name or a glob."""
+    if path.endswith("/"):
+        return path + "**"
+    return path
+
+
+class ReadOutputs(NamedTuple):
+    documents: beam.PCollection
+    errors: beam.PCollection
+
+
+class _ReadFileDoFn(beam.DoFn):
+    def __init__(self, source: str, kind: str, pattern: str, fmt: Optional[str], params: ReadParams,
+                 source_meta: Mapping[str, Any]):
+        self.source, self.kind, self.pattern, self.fmt = source, kind, pattern, fmt
+        self.params, self.source_meta = params, dict(source_meta)
+
+    def setup(self):
+        self.counters = StageCounters(READ_STAGE)
+
+    def process(self, path: str):
+        locator = relative_locator(path, self.pattern)
+        fmt = self.fmt or detect_format(path)
+        if fmt is None:
+            if self.pattern.endswith("**"):  # a directory: stray files (README, .DS_Store) are skipped
+                self.counters.inc(self.source, "skipped:unrecognised_file")
+                return
+            self.counters.inc(self.source, "errors")
+            error = ValueError(f"cannot tell the format of {path!r}; set `format:` on the source")
+            yield beam.pvalue.TaggedOutput(ERRORS, error_record(READ_STAGE, self.source, locator, error))
+            return
+        ctx = FileContext(self.source, self.kind, path, locator, self.params, self.source_meta)
+        try:
+            with open_input(path, fmt) as fileobj:
+                yield from self._emit(read_file(fmt, fileobj, ctx))
+        except Exception as error:  # the file could not be opened or its reader broke mid-way
+            self.counters.inc(self.source, "errors")
+            yield beam.pvalue.TaggedOutput(ERRORS, error_record(READ_STAGE, self.source, locator, error))
+
+    def _emit(self, items: Iterable):
+        for item in items:
+            if isinstance(item, Document):
+                self.counters.inc(self.source, "documents")
+                yield item
+            elif isinstance(item, ReadFailure):
+                self.counters.inc(self.source, "errors")
+                yield beam.pvalue.TaggedOutput(
+                    ERRORS, error_record(READ_STAGE, self.source, item.origin, item.error, item.doc_id)
+                )
+            elif isinstance(item, Skipped):
+                self.counters.inc(self.source, f"skipped:{item.reason}")
+
+
+class ReadSource(beam.PTransform):
+    """Reads every file matched by `patterns` as documents of one source."""
+
+    def __init__(self, source: str, kind: str, patterns: Sequence[str], fmt: Optional[str] = None,
+                 params: Optional[ReadParams] = None, source_meta: Optional[Mapping[str, Any]] = None,
+                 label: Optional[str] = None):
+        super().__init__(label)
+        self.source, self.kind, self.fmt = source, kind, fmt
+        self.patterns = [expand_pattern(p) for p in patterns]
+        self.params = params or ReadParams()
+        self.source_meta = source_meta or {}
+
+    def expand(self, pbegin):
+        per_pattern = []
+        for index, pattern in enumerate(self.patterns):
+            paths = (
+                pbegin
+                | f"Match{index}" >> fileio.MatchFiles(pattern)
+                | f"Paths{index}" >> beam.Map(lambda metadata: metadata.path)
+                # Without this, fusion would read every file of the glob on the worker that matched it.
+                | f"SpreadFiles{index}" >> beam.Reshuffle()
+                | f"ReadFiles{index}" >> beam.ParDo(
+                    _ReadFileDoFn(self.source, self.kind, pattern, self.fmt, self.params, self.source_meta)
+                ).with_outputs(ERRORS, main="documents")
+            )
+            per_pattern.append(paths)
+        if len(per_pattern) == 1:
+            return ReadOutputs(per_pattern[0]["documents"], per_pattern[0][ERRORS])
+        documents = [r["documents"] for r in per_pattern] | "FlattenDocuments" >> beam.Flatten()
+        errors = [r[ERRORS] for r in per_pattern] | "FlattenErrors" >> beam.Flatten()
+        return ReadOutputs(documents, errors)

@@ -1,0 +1,70 @@
+"""Every stage name in DESIGN.md's order, and which of them this version implements.
+
+The order is the default flow: cheap per-document stages first, global shuffles in the middle,
+tokenizing last. `scope` says how the DAG applies a stage: "document" stages run per source with
+that source's parameters; "global" stages see the union of the sources that enable them, with one
+set of parameters (dedup across sources needs one definition of a duplicate).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Dict, Optional
+
+from transforms.exact_dedup import ExactDedup
+from transforms.extract import Extract, ExtractParams
+from transforms.langid import LangIdParams, LanguageId
+from transforms.quality import Quality, QualityParams
+
+STAGE_ORDER = (
+    "extract",
+    "langid",
+    "url_filter",
+    "safety",
+    "pii",
+    "license",
+    "code_quality",
+    "math_filter",
+    "exact_dedup",
+    "fuzzy_dedup",
+    "quality",
+    "decontaminate",
+    "tokenize",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class NoParams:
+    """For stages that have nothing to configure yet."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StageSpec:
+    name: str
+    scope: str  # "document" or "global"
+    Params: type
+    build: Callable  # params -> Stage (document scope) or PTransform (global scope)
+
+
+STAGES: Dict[str, StageSpec] = {
+    "extract": StageSpec("extract", "document", ExtractParams, Extract),
+    "langid": StageSpec("langid", "document", LangIdParams, LanguageId),
+    "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params: ExactDedup()),
+    "quality": StageSpec("quality", "document", QualityParams, Quality),
+}
+
+# What `winnow run --input` runs for each kind of source when --stages is not given.
+DEFAULT_STAGES_BY_KIND = {
+    "web": ("extract", "langid", "exact_dedup", "quality"),
+    "math": ("extract", "langid", "exact_dedup"),
+    "code": ("exact_dedup",),
+    "licensed": ("extract", "langid", "exact_dedup"),
+    "public": ("extract", "langid", "exact_dedup", "quality"),
+}
+
+
+def stage_spec(name: str) -> Optional[StageSpec]:
+    return STAGES.get(name)
+
+
+def in_flow_order(names) -> list:
+    return sorted(names, key=STAGE_ORDER.index)

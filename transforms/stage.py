@@ -1,0 +1,158 @@
+"""The one place that turns a stage's judgement into Beam outputs, counters and dead letters.
+
+A stage subclasses `Stage` and implements `judge(doc) -> Verdict`; `RunStage` wraps it in a DoFn with
+three outputs (kept, rejected, errors), Beam metrics counters per stage and source, and error
+capture, so no stage re-implements them. Global stages (dedup) reuse the same record builders and
+counters.
+"""
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from typing import Any, ClassVar, Mapping, NamedTuple, Optional
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from transforms.document import Document
+
+KEPT = "kept"
+REJECTED = "rejected"
+ERRORS = "errors"
+READ_STAGE = "read"  # the pseudo-stage that ingestion reports its dead letters under
+METRICS_PREFIX = "winnow"
+TEXT_PREVIEW_CHARS = 500  # how much of a rejected document's text is kept for inspection
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """A stage's judgement on one document: the document to pass on, or a reason to reject it."""
+
+    document: Optional[Document]
+    reason: Optional[str] = None
+    measurements: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def keep(cls, document: Document, **measurements: Any) -> "Verdict":
+        return cls(document=document, measurements=measurements)
+
+    @classmethod
+    def reject(cls, reason: str, **measurements: Any) -> "Verdict":
+        return cls(document=None, reason=reason, measurements=measurements)
+
+    @property
+    def kept(self) -> bool:
+        return self.document is not None
+
+
+class Stage:
+    """Base of every per-document stage: parameters in, `judge` out. Pure and picklable.
+
+    Subclasses set `name` (one of DESIGN.md's stage names) and `Params` (a dataclass of parameters,
+    see transforms.params), load heavy resources in `setup` (called once per worker), and keep
+    `judge` free of Beam so it can be tested on plain documents.
+    """
+
+    name: ClassVar[str] = ""
+    Params: ClassVar[type]
+
+    def __init__(self, params=None):
+        self.params = params if params is not None else self.Params()
+
+    def setup(self) -> None:
+        """Load models or tables; called once per DoFn instance before any document."""
+
+    def judge(self, doc: Document) -> Verdict:
+        raise NotImplementedError
+
+
+def rejection_record(doc: Document, stage: str, reason: str, measurements: Mapping[str, Any]) -> dict:
+    """The JSON object written to OUT/rejected/<stage>/ (the output contract)."""
+    text = doc.text if doc.text else (doc.html or "")
+    return {
+        "id": doc.id,
+        "origin": doc.origin,
+        "source": doc.source,
+        "kind": doc.kind,
+        "stage": stage,
+        "reason": reason,
+        "measurements": dict(measurements),
+        "text_preview": text[:TEXT_PREVIEW_CHARS],
+    }
+
+
+def error_record(stage: str, source: str, origin: str, error: BaseException, doc_id: Optional[str] = None) -> dict:
+    """The JSON object written to OUT/errors/ (the output contract), with the end of the traceback."""
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return {
+        "id": doc_id,
+        "origin": origin,
+        "source": source,
+        "stage": stage,
+        "error": f"{type(error).__name__}: {error}",
+        "traceback": trace[-2000:],
+    }
+
+
+class StageCounters:
+    """Beam counters `in`, `kept`, `rejected:<reason>`, `errors` under winnow/<stage>/<source>.
+
+    Counter objects are cached because documents of many sources pass through one DoFn.
+    """
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        self._counters = {}
+
+    def inc(self, source: str, name: str, n: int = 1) -> None:
+        key = (source, name)
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = Metrics.counter(f"{METRICS_PREFIX}/{self.stage}/{source}", name)
+            self._counters[key] = counter
+        counter.inc(n)
+
+
+class StageOutputs(NamedTuple):
+    kept: beam.PCollection
+    rejected: beam.PCollection
+    errors: beam.PCollection
+
+
+class _JudgeDoFn(beam.DoFn):
+    def __init__(self, stage: Stage):
+        self.stage = stage
+
+    def setup(self):
+        self.stage.setup()
+        self.counters = StageCounters(self.stage.name)
+
+    def process(self, doc: Document):
+        name = self.stage.name
+        self.counters.inc(doc.source, "in")
+        try:
+            verdict = self.stage.judge(doc)
+        except Exception as error:  # a bad document must never crash the job: dead-letter it
+            self.counters.inc(doc.source, "errors")
+            yield beam.pvalue.TaggedOutput(ERRORS, error_record(name, doc.source, doc.origin, error, doc.id))
+            return
+        if verdict.kept:
+            self.counters.inc(doc.source, "kept")
+            yield verdict.document.with_scores(name, verdict.measurements)
+        else:
+            self.counters.inc(doc.source, f"rejected:{verdict.reason}")
+            yield beam.pvalue.TaggedOutput(
+                REJECTED, rejection_record(doc, name, verdict.reason, verdict.measurements)
+            )
+
+
+class RunStage(beam.PTransform):
+    """Applies a per-document Stage: PCollection[Document] -> StageOutputs(kept, rejected, errors)."""
+
+    def __init__(self, stage: Stage, label: Optional[str] = None):
+        super().__init__(label)
+        self.stage = stage
+
+    def expand(self, docs):
+        results = docs | beam.ParDo(_JudgeDoFn(self.stage)).with_outputs(REJECTED, ERRORS, main=KEPT)
+        return StageOutputs(results[KEPT], results[REJECTED], results[ERRORS])
