@@ -123,7 +123,7 @@ def run_command(args, beam_args: Sequence[str]) -> int:
 
     started = time.time()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    pipeline = beam.Pipeline(options=PipelineOptions(list(beam_args)))
+    pipeline = beam.Pipeline(options=PipelineOptions(_quiet_worker_options(beam_args, args.verbose)))
     build_pipeline(pipeline, config, output_dir)
     result = pipeline.run()
     result.wait_until_finish()
@@ -181,6 +181,19 @@ def _configure_logging(verbose: bool) -> None:
         handler.addFilter(_DropBeamImportNoise())
     if not verbose:  # trafilatura logs every page it finds no body in; the rejections record that
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
+        logging.getLogger("apache_beam.runners.portability.local_job_service").setLevel(logging.ERROR)
+
+
+def _quiet_worker_options(beam_args: Sequence[str], verbose: bool) -> List[str]:
+    """Beam's worker processes (multi_processing, portable runners) log at INFO unless told not to."""
+    args = list(beam_args)
+    if verbose:
+        return args
+    if not any(a.startswith("--default_sdk_harness_log_level") for a in args):
+        args.append("--default_sdk_harness_log_level=WARNING")
+    if not any(a.startswith("--sdk_harness_log_level_overrides") for a in args):
+        args.append('--sdk_harness_log_level_overrides={"trafilatura": "ERROR"}')
+    return args
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

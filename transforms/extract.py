@@ -35,7 +35,7 @@ def trafilatura_config():
 
 
 def extract_main_text(html: str, url: Optional[str], params: ExtractParams, config=None) -> Optional[dict]:
-    """Pure: HTML -> {'text', 'title', 'date', 'language_hint'} or None when nothing was found."""
+    """Pure: HTML -> {'text', 'title', 'date'} or None when no main text was found."""
     import trafilatura
 
     result = trafilatura.bare_extraction(
@@ -54,7 +54,6 @@ def extract_main_text(html: str, url: Optional[str], params: ExtractParams, conf
         "text": result.text,
         "title": result.title,
         "date": result.date,
-        "language_hint": getattr(result, "language", None),
     }
 
 

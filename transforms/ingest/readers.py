@@ -181,6 +181,8 @@ def _warc_record_to_document(record, rec_type, url, doc_id, record_id, ctx) -> R
             record.rec_headers.get_header("Content-Type") or ""
         )
         mime = content_type.split(";")[0].strip().lower()
+        if rec_type == "resource" and not url.startswith(("http://", "https://")):
+            return Skipped("non_web_resource")  # e.g. a crawler's own log files (metadata://...)
         if status is not None and not 200 <= status < 300:
             return Skipped(f"http_status_{status // 100}xx")
         if mime not in _HTML_TYPES + _TEXT_TYPES:

@@ -1,0 +1,178 @@
+"""Ingestion on real files: WARC (per-record gzip, whole-file gzip, truncated, ARC), JSONL, Parquet, HTML."""
+import gzip
+import io
+import json
+from collections import Counter
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.util import assert_that, equal_to
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from tests.conftest import BEAM_TEST_OPTIONS, DATA, SAMPLE
+from transforms.document import Document
+from transforms.ingest.decode import decode_html
+from transforms.ingest.formats import detect_format, glob_base, relative_locator
+from transforms.ingest.read import ReadSource
+from transforms.ingest.readers import (
+    CorruptInput,
+    FileContext,
+    ReadFailure,
+    ReadParams,
+    Skipped,
+    read_jsonl,
+    read_parquet,
+    read_warc,
+    read_whole_file,
+)
+
+WEB = SAMPLE / "web"
+
+
+def _read(reader, path, source="web", params=ReadParams(), opener=open):
+    ctx = FileContext(source, "web", str(path), path.name, params, {"license": "test"})
+    with opener(path, "rb") as handle:
+        items = list(reader(handle, ctx))
+    docs = [i for i in items if isinstance(i, Document)]
+    failures = [i for i in items if isinstance(i, ReadFailure)]
+    skipped = Counter(i.reason for i in items if isinstance(i, Skipped))
+    return docs, failures, skipped
+
+
+def test_per_record_gzip_warc_yields_every_html_response():
+    docs, failures, skipped = _read(read_warc, WEB / "dolma_sample-0000.warc.gz")
+    assert len(docs) == 22 and not failures
+    assert skipped == {"warc_request": 22, "warc_warcinfo": 1, "warc_metadata": 1, "non_web_resource": 2}
+    doc = next(d for d in docs if d.origin == "https://dwadden.github.io/")
+    assert doc.html.lstrip().lower().startswith("<!doctype html") and doc.text == ""
+    assert doc.origin == doc.meta["url"] and doc.meta["domain"] == "dwadden.github.io"
+    assert doc.meta["http_status"] == 200 and doc.meta["content_type"] == "text/html"
+    assert doc.meta["fetch_date"] == "2024-04-25T16:24:47Z" and doc.meta["warc_record_id"].startswith("<urn:uuid:")
+    assert doc.meta["license"] == "test"  # the source's metadata from the config travels with every document
+
+
+def test_whole_file_gzip_warc_is_read_where_warcio_alone_refuses():
+    path = DATA / "warc" / "iawebcommons_html-lang-attribute.warc.gz"
+    with open(path, "rb") as handle, pytest.raises(ArchiveLoadFailed):
+        list(ArchiveIterator(handle))
+    docs, failures, _ = _read(read_warc, path)
+    assert len(docs) == 5 and not failures
+
+
+def test_truncated_warc_keeps_records_before_the_damage_and_reports_it():
+    docs, failures, _ = _read(read_warc, WEB / "iawebcommons_link-extraction-test-truncated.warc.gz")
+    assert len(docs) == 6
+    assert len(failures) == 1 and isinstance(failures[0].error, CorruptInput)
+    assert "truncated" in str(failures[0].error)
+
+
+def test_arc_files_are_converted_and_read():
+    docs, failures, _ = _read(read_warc, WEB / "warcio_example.arc.gz")
+    assert [d.origin for d in docs] == ["http://example.com/"] and not failures
+    assert "Example Domain" in docs[0].html
+
+
+def test_non_text_responses_and_redirects_are_counted_not_read():
+    docs, _, skipped = _read(read_warc, DATA / "warc" / "warcio_post-test.warc.gz")
+    assert docs == [] and skipped == {"non_text_response": 3, "warc_request": 3}
+    docs, _, skipped = _read(read_warc, WEB / "iawebcommons_IAH-urls-wget.warc.gz")
+    assert skipped["http_status_3xx"] == 9 and skipped["non_text_response"] == 4
+    assert {d.meta["content_type"] for d in docs} == {"text/html", "text/plain"}
+
+
+def test_ids_are_stable_and_depend_on_source_and_record():
+    first, _, _ = _read(read_warc, WEB / "resiliparse_warcfile.warc.gz")
+    again, _, _ = _read(read_warc, WEB / "resiliparse_warcfile.warc.gz")
+    other, _, _ = _read(read_warc, WEB / "resiliparse_warcfile.warc.gz", source="crawl2")
+    assert [d.id for d in first] == [d.id for d in again]
+    assert len({d.id for d in first}) == len(first) == 16
+    assert not {d.id for d in first} & {d.id for d in other}
+
+
+def test_jsonl_rows_keep_given_ids_and_metadata():
+    params = ReadParams(meta_key="metadata")
+    docs, failures, _ = _read(read_jsonl, DATA / "web_text" / "cc_en_head-0174.jsonl.gz", params=params, opener=gzip.open)
+    rows = [json.loads(line) for line in gzip.open(DATA / "web_text" / "cc_en_head-0174.jsonl.gz")]
+    assert not failures and [d.id for d in docs] == [r["id"] for r in rows]
+    assert docs[0].text == rows[0]["text"] and docs[0].html is None
+    assert docs[0].meta["cc_segment"] == rows[0]["metadata"]["cc_segment"]
+    assert docs[0].origin == rows[0]["metadata"]["url"]
+
+
+def test_bad_jsonl_lines_are_dead_letters_and_reading_goes_on(tmp_path):
+    rows = [json.loads(line) for line in gzip.open(DATA / "web_text" / "cc_en_head-0174.jsonl.gz")][:3]
+    lines = [json.dumps(rows[0]), '{"text": "unterminated', json.dumps({"title": "no text"}), "", json.dumps(rows[1])]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    docs, failures, _ = _read(read_jsonl, path)
+    assert [d.id for d in docs] == [rows[0]["id"], rows[1]["id"]]
+    assert [f.origin for f in failures] == ["mixed.jsonl:2", "mixed.jsonl:3"]
+    assert "neither" in str(failures[1].error)
+
+
+def test_html_rows_and_code_rows_map_by_configured_keys():
+    params = ReadParams(text_key="content")
+    docs, failures, _ = _read(read_jsonl, SAMPLE / "code" / "repo_files.jsonl.gz", params=params, opener=gzip.open)
+    assert len(docs) == 96 and not failures
+    assert docs[0].meta["repo"] == "benhoyt/inih" and docs[0].meta["repo_license_spdx"] == "BSD-3-Clause"
+    assert "content" not in docs[0].meta and docs[0].text
+
+
+def test_parquet_is_read_in_batches(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [json.loads(line) for line in gzip.open(DATA / "web_text" / "cc_en_head-0174.jsonl.gz")]
+    table = pa.table({"id": [r["id"] for r in rows], "text": [r["text"] for r in rows],
+                      "url": [r["metadata"]["url"] for r in rows]})
+    path = tmp_path / "cc.parquet"
+    pq.write_table(table, path, row_group_size=3)
+    docs, failures, _ = _read(read_parquet, path, params=ReadParams(parquet_batch_rows=2))
+    assert [d.text for d in docs] == [r["text"] for r in rows] and not failures
+    assert docs[0].origin == rows[0]["metadata"]["url"]
+
+
+def test_html_file_is_one_document_decoded_by_its_meta_charset():
+    docs, _, _ = _read(lambda fh, ctx: read_whole_file(fh, ctx, as_html=True), SAMPLE / "math" / "readability-mathjax-blog.html.gz")
+    assert len(docs) == 1 and "<math" in docs[0].html
+    assert docs[0].origin == "readability-mathjax-blog.html.gz"
+
+
+def test_decode_html_follows_header_then_meta_then_detection():
+    page = "<html><head><meta charset='windows-1252'></head><body>Café – naïve</body></html>"
+    assert decode_html(page.encode("cp1252")) == (page, "cp1252")
+    assert decode_html(page.encode("utf-8"), "utf-8") == (page, "utf-8")
+    text, used = decode_html(b"\xff\xfe\x00broken \x81\x8d bytes")
+    assert isinstance(text, str) and used  # never raises
+
+
+@pytest.mark.parametrize("path, fmt", [
+    ("a/CC-MAIN-1.warc.gz", "warc"), ("x.arc.gz", "warc"), ("x.warc.wet.gz", "warc"), ("d.jsonl.zst", "jsonl"),
+    ("d.json.gz", "jsonl"), ("t.parquet", "parquet"), ("p.HTML", "html"), ("p.html.gz", "html"),
+    ("book.txt", "text"), ("x.pdf", None),
+])
+def test_format_from_extension(path, fmt):
+    assert detect_format(path) == fmt
+
+
+def test_locators_are_relative_to_the_glob():
+    assert glob_base("gs://bucket/crawl/*/part-*.warc.gz") == "gs://bucket/crawl/"
+    assert relative_locator("gs://bucket/crawl/2024/part-1.warc.gz", "gs://bucket/crawl/*/part-*.warc.gz") == "2024/part-1.warc.gz"
+    assert relative_locator("/data/one.jsonl", "/data/one.jsonl") == "one.jsonl"
+
+
+def test_read_source_in_beam_reads_a_directory_and_reports_damage(tmp_path):
+    (tmp_path / "crawl").mkdir()
+    for name in ("dolma_sample-0000.warc.gz", "iawebcommons_link-extraction-test-truncated.warc.gz"):
+        (tmp_path / "crawl" / name).write_bytes((WEB / name).read_bytes())
+    (tmp_path / "crawl" / "README").write_text("not data")
+    zst_rows = gzip.decompress((DATA / "web_text" / "cc_en_head-0174.jsonl.gz").read_bytes())
+    import zstandard
+
+    (tmp_path / "rows.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(zst_rows))
+    with beam.Pipeline(options=beam.options.pipeline_options.PipelineOptions(BEAM_TEST_OPTIONS)) as p:
+        out = p | ReadSource("web", "web", [str(tmp_path / "crawl") + "/", str(tmp_path / "rows.jsonl.zst")])
+        assert_that(out.documents | beam.combiners.Count.Globally(), equal_to([22 + 6 + 10]), label="docs")
+        assert_that(out.errors | beam.Map(lambda e: (e["stage"], e["error"].split(":")[0])),
+                    equal_to([("read", "CorruptInput")]), label="errors")
