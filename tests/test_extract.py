@@ -62,7 +62,7 @@ def _html_doc(html, origin="https://example.org/page"):
 def test_stage_replaces_html_with_text_and_records_metadata():
     truth = json.loads((AEB / "ground-truth.json").read_text())
     page_id, expected = next(iter(truth.items()))
-    stage = Extract()
+    stage = Extract(ExtractParams(with_metadata=True))
     stage.setup()
     verdict = stage.judge(_html_doc(_page(AEB / "html" / f"{page_id}.html.gz"), expected["url"]))
     assert verdict.kept

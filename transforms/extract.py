@@ -19,7 +19,7 @@ class ExtractParams:
     favor_precision: bool = param(True, help="prefer dropping borderline boilerplate over keeping it")
     include_tables: bool = param(True)
     include_comments: bool = param(False, help="user comment sections are not body text")
-    with_metadata: bool = param(True, help="extract title and publication date into meta")
+    with_metadata: bool = param(False, help="title and publication date into meta (halves throughput)")
     min_chars: int = param(50, ge=0, help="shorter extractions are rejected as too_short")
     max_html_chars: int = param(5_000_000, ge=1, help="larger pages are rejected before parsing")
 

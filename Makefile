@@ -1,0 +1,25 @@
+# Two commands matter (see README): `make sample` runs the bundled sample, `make test` runs the tests.
+# Both create .venv with every dependency on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: sample test perf clean
+
+$(BIN)/winnow: setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+sample: $(BIN)/winnow
+	$(BIN)/winnow run --output out/sample --overwrite
+
+test: $(BIN)/winnow
+	$(BIN)/python -m pytest -q
+
+perf: $(BIN)/winnow
+	$(BIN)/python perf/stage_throughput.py
+
+clean:
+	rm -rf $(VENV) out *.egg-info

@@ -1,0 +1,131 @@
+"""`winnow run` end to end on the bundled sample: output contract, conservation, runners, CLI errors."""
+import gzip
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import SAMPLE
+
+SOURCES = {"web", "cc_text", "code", "math"}
+
+
+def _records(pattern_dir: Path):
+    for path in sorted(pattern_dir.glob("part-*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            yield from (json.loads(line) for line in handle if line.strip())
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "out"
+    assert main(["run", "--output", str(out)]) == 0
+    return out, json.loads((out / "manifest.json").read_text())
+
+
+def test_manifest_counts_add_up_for_every_source(sample_run):
+    _, manifest = sample_run
+    assert manifest["status"] == "complete" and manifest["conserved"]
+    assert set(manifest["sources"]) == SOURCES
+    for name, entry in manifest["sources"].items():
+        rejected = sum(sum(reasons.values()) for reasons in entry["rejected"].values())
+        errors = sum(entry["errors"].values())
+        assert entry["read"] > 0, name
+        assert entry["read"] == entry["written"] + rejected + errors, name
+    web = manifest["sources"]["web"]
+    assert web["errors"] == {"read": 1}  # the truncated WARC
+    assert web["skipped_records"]["warc_request"] > 0
+
+
+def test_output_files_hold_exactly_what_the_manifest_counts(sample_run):
+    out, manifest = sample_run
+    written = Counter(r["source"] for s in SOURCES for r in _records(out / "docs" / s))
+    rejected = Counter((r["source"], r["stage"], r["reason"]) for r in
+                       (rec for d in (out / "rejected").iterdir() for rec in _records(d)))
+    errors = list(_records(out / "errors"))
+    for name, entry in manifest["sources"].items():
+        assert written[name] == entry["written"]
+        for stage, reasons in entry["rejected"].items():
+            for reason, n in reasons.items():
+                assert rejected[(name, stage, reason)] == n
+        assert sum(1 for e in errors if e["source"] == name) == entry["errors_total"]
+    assert not (out / "_counts").exists() and not (out / "manifest.json.tmp").exists()
+
+
+def test_output_contract_fields(sample_run):
+    out, _ = sample_run
+    doc = next(_records(out / "docs" / "web"))
+    assert {"id", "source", "origin", "text", "meta", "scores"} <= set(doc)
+    assert doc["origin"].startswith("http") and doc["text"] and doc["meta"]["language"]
+    assert {"extract", "langid", "exact_dedup", "quality"} <= set(doc["scores"])
+    rejection = next(_records(out / "rejected" / "quality"))
+    assert {"id", "origin", "source", "stage", "reason", "measurements"} <= set(rejection)
+    error = next(_records(out / "errors"))
+    assert {"id", "origin", "stage", "error"} <= set(error) and "truncated" in error["error"]
+
+
+def test_input_ids_survive_to_the_output(sample_run):
+    out, _ = sample_run
+    given = {json.loads(line)["id"] for path in (SAMPLE / "cc_text").glob("*.jsonl.gz") for line in gzip.open(path)}
+    seen = {r["id"] for r in _records(out / "docs" / "cc_text")}
+    seen |= {r["id"] for d in (out / "rejected").iterdir() for r in _records(d) if r["source"] == "cc_text"}
+    assert seen == given
+
+
+def test_stage_funnel_from_metrics_is_consistent(sample_run):
+    _, manifest = sample_run
+    for name, entry in manifest["sources"].items():
+        for stage, counts in entry["stages"].items():
+            assert counts["in"] == counts.get("kept", 0) + sum(counts.get("rejected", {}).values()) + counts.get("errors", 0)
+            assert sum(counts.get("rejected", {}).values()) == sum(entry["rejected"].get(stage, {}).values())
+
+
+def test_two_worker_processes_give_the_same_output(sample_run, tmp_path):
+    out, manifest = sample_run
+    multi = tmp_path / "multi"
+    code = main(["run", "--output", str(multi), "--direct_running_mode=multi_processing", "--direct_num_workers=2"])
+    assert code == 0
+    other = json.loads((multi / "manifest.json").read_text())
+    for name in SOURCES:
+        assert other["sources"][name]["rejected"] == manifest["sources"][name]["rejected"]
+        assert sorted(r["id"] for r in _records(multi / "docs" / name)) == sorted(r["id"] for r in _records(out / "docs" / name))
+
+
+def test_quick_run_with_inputs_and_a_stage_subset(tmp_path):
+    out = tmp_path / "quick"
+    code = main(["run", "--input", str(SAMPLE / "web" / "dolma_sample-0000.warc.gz"), "--kind", "web",
+                 "--stages", "quality,extract", "--output", str(out), "--runner=FnApiRunner"])
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert list(manifest["config"]["sources"][0]["stages"]) == ["extract", "quality"]
+    assert manifest["sources"]["web"]["read"] == 22 and manifest["conserved"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "--config", "/nonexistent.yaml"], "config file not found"),
+    (["run", "--stages", "extract,dedup"], "unknown stage"),
+    (["run", "--ouput", "x"], "unknown option --ouput"),
+    (["run", "--input", "/nonexistent/*.warc.gz"], "no file matches"),
+    (["run", "--input", "x", "--config", "y"], "either --config or --input"),
+])
+def test_usage_and_config_errors_exit_2(args, message, capsys):
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_non_empty_output_needs_overwrite(sample_run, capsys):
+    out, _ = sample_run
+    assert main(["run", "--output", str(out), "--stages", "extract"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+
+
+def test_console_script_help():
+    winnow = Path(sys.executable).with_name("winnow")
+    result = subprocess.run([str(winnow), "run", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "--direct_num_workers" in result.stdout
+    result = subprocess.run([str(winnow)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "run" in result.stdout
