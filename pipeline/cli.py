@@ -95,15 +95,26 @@ def _add_options_of(cls, parser) -> None:
         pass
 
 
+# What a winnow run writes at the top of its output directory; --overwrite deletes nothing else.
+_OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts",
+                   "report.html", "shards", "tokenizer"}
+
+
 def _prepare_output(output_dir: str, overwrite: bool) -> None:
     from apache_beam.io.filesystems import FileSystems
 
-    if FileSystems.exists(output_dir):
-        contents = FileSystems.match([FileSystems.join(output_dir, "*")])[0].metadata_list
-        if contents and not overwrite:
-            raise UsageError(f"output directory {output_dir} is not empty; pass --overwrite to replace it")
-        if contents:
-            FileSystems.delete([output_dir])
+    if not FileSystems.exists(output_dir):
+        return
+    contents = FileSystems.match([FileSystems.join(output_dir, "*")])[0].metadata_list
+    if not contents:
+        return
+    if not overwrite:
+        raise UsageError(f"output directory {output_dir} is not empty; pass --overwrite to replace it")
+    foreign = sorted({m.path.rstrip("/").rsplit("/", 1)[-1] for m in contents} - _OUTPUT_ENTRIES)
+    if foreign:  # a typo in --output must not wipe a home directory
+        raise UsageError(f"output directory {output_dir} holds files winnow did not write ({', '.join(foreign[:3])}); "
+                         "refusing to overwrite it")
+    FileSystems.delete([output_dir])
 
 
 def run_command(args, beam_args: Sequence[str]) -> int:

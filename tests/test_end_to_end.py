@@ -123,6 +123,12 @@ def test_non_empty_output_needs_overwrite(sample_run, capsys):
     assert "--overwrite" in capsys.readouterr().err
 
 
+def test_overwrite_refuses_a_directory_winnow_did_not_write(tmp_path, capsys):
+    (tmp_path / "thesis.tex").write_text("years of work")
+    assert main(["run", "--output", str(tmp_path), "--overwrite", "--stages", "extract"]) == 2
+    assert "refusing to overwrite" in capsys.readouterr().err and (tmp_path / "thesis.tex").exists()
+
+
 def test_console_script_help():
     winnow = Path(sys.executable).with_name("winnow")
     result = subprocess.run([str(winnow), "run", "--help"], capture_output=True, text=True, timeout=60)
