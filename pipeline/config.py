@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 import yaml
 
 from transforms.document import SOURCE_KINDS
-from transforms.ingest.formats import FORMATS
+from transforms.ingest.formats import FORMATS, detect_format
 from transforms.ingest.read import expand_pattern
 from transforms.ingest.readers import ReadParams
 from transforms.params import ConfigError, parse_params
@@ -156,7 +156,26 @@ def _parse_source(raw: Any, where: str, base_dir: str, defaults: Mapping, only_s
     if not isinstance(meta, Mapping):
         raise ConfigError(f"{where}.meta: expected a mapping")
     stages = _parse_source_stages(raw.get("stages"), f"{where}.stages", defaults, only_stages)
+    if "extract" not in stages and _reads_html(paths, fmt):
+        raise ConfigError(f"{where}.stages: the source reads HTML pages (WARC/ARC or .html files) but does not "
+                          "run extract, so its documents would have no text; add extract")
     return SourceConfig(name, kind, paths, fmt, read, dict(meta), stages)
+
+
+def _reads_html(paths: Sequence[str], fmt: Optional[str]) -> bool:
+    """Whether any input is raw HTML (WARC responses, ARC, .html files); WET holds text already."""
+    def is_html(path: str) -> bool:
+        kind = fmt or detect_format(path)
+        return kind == "html" or (kind == "warc" and not path.lower().endswith((".wet", ".wet.gz")))
+
+    for pattern in paths:
+        if "://" in pattern:
+            if is_html(pattern):
+                return True
+            continue
+        if any(is_html(p) for p in glob.glob(expand_pattern(pattern), recursive=True) if os.path.isfile(p)):
+            return True
+    return False
 
 
 def _resolve_paths(raw: Any, where: str, base_dir: str) -> tuple:

@@ -61,6 +61,7 @@ def test_the_shipped_default_config_is_valid():
     (("exact_dedup: {}", "exact_dedup: {x: 1}"), "sources[0].stages.exact_dedup: a global stage takes its parameters"),
     (("name: crawl", "name: my crawl"), "sources[0].name: expected a name of letters"),
     (("stages:\n  quality", "stagez:\n  quality"), "stagez: unknown key"),
+    (("      extract: {}\n", ""), "sources[0].stages: the source reads HTML pages"),
 ])
 def test_mistakes_name_the_file_and_the_key(tmp_path, edit, message):
     old, new = edit

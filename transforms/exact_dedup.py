@@ -53,7 +53,8 @@ class _KeyByHash(beam.DoFn):
     def process(self, doc: Document):
         self.counters.inc(doc.source, "in")
         try:
-            yield content_hash(doc.text), doc
+            # A row whose HTML was never extracted has no text yet: its markup is its content.
+            yield content_hash(doc.text or doc.html or ""), doc
         except Exception as error:
             self.counters.inc(doc.source, "errors")
             yield beam.pvalue.TaggedOutput(ERRORS, error_record(STAGE, doc.source, doc.origin, error, doc.id))
