@@ -5,9 +5,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from importlib import resources
 
 MODELS_PACKAGE = "classifiers"
+_COPY_LOCK = threading.Lock()  # Dataflow runs many DoFn instances as threads of one process
 
 
 def shipped_model_path(filename: str) -> str:
@@ -32,10 +34,11 @@ def local_model_path(path: str) -> str:
 
     name = hashlib.sha1(path.encode()).hexdigest()[:16] + "-" + os.path.basename(path)
     target = os.path.join(tempfile.gettempdir(), "winnow-models", name)
-    if not os.path.isfile(target):
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        partial = target + f".{os.getpid()}.part"
-        with FileSystems.open(path) as src, open(partial, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.replace(partial, target)  # atomic: concurrent workers never load a half-copied model
+    with _COPY_LOCK:
+        if not os.path.isfile(target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            handle, partial = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".part")
+            with FileSystems.open(path) as src, os.fdopen(handle, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(partial, target)  # atomic: other processes never load a half-copied model
     return target

@@ -37,7 +37,7 @@ from pipeline.config import default_config_path, load_config  # noqa: E402
 from transforms.document import Document  # noqa: E402
 from transforms.extract import Extract  # noqa: E402
 from transforms.ingest.read import expand_pattern, open_input  # noqa: E402
-from transforms.ingest.formats import detect_format, relative_locator  # noqa: E402
+from transforms.ingest.formats import common_base, detect_format, relative_locator  # noqa: E402
 from transforms.ingest.readers import FileContext, read_file  # noqa: E402
 from transforms.langid import LanguageId  # noqa: E402
 from transforms.quality import Quality  # noqa: E402
@@ -56,7 +56,8 @@ def sample_documents():
                 fmt = source.format or detect_format(path)
                 if fmt is None:
                     continue
-                ctx = FileContext(source.name, source.kind, path, relative_locator(path, pattern), source.read)
+                locator = relative_locator(path, common_base(source.paths))
+                ctx = FileContext(source.name, source.kind, path, locator, source.read)
                 with open_input(path, fmt) as handle:
                     docs.extend(d for d in read_file(fmt, handle, ctx) if isinstance(d, Document))
     return docs

@@ -100,21 +100,38 @@ _OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json
                    "report.html", "shards", "tokenizer"}
 
 
-def _prepare_output(output_dir: str, overwrite: bool) -> None:
+def delete_tree(path: str) -> None:
+    """Delete a directory and everything below it, locally or on an object store (a prefix)."""
     from apache_beam.io.filesystems import FileSystems
 
-    if not FileSystems.exists(output_dir):
-        return
-    contents = FileSystems.match([FileSystems.join(output_dir, "*")])[0].metadata_list
+    if "://" not in path:
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+    elif FileSystems.match([path.rstrip("/") + "/**"])[0].metadata_list:
+        FileSystems.delete([path.rstrip("/") + "/"])
+
+
+def _prepare_output(output_dir: str, overwrite: bool) -> None:
+    """Refuse a non-empty output directory unless --overwrite; then delete only winnow's own files.
+
+    Works by listing (`dir/**`), not `exists`, because object stores (gs://, s3://) have no
+    directories: a prefix never "exists" there.
+    """
+    from apache_beam.io.filesystems import FileSystems
+
+    contents = FileSystems.match([FileSystems.join(output_dir, "**")])[0].metadata_list
     if not contents:
         return
     if not overwrite:
         raise UsageError(f"output directory {output_dir} is not empty; pass --overwrite to replace it")
-    foreign = sorted({m.path.rstrip("/").rsplit("/", 1)[-1] for m in contents} - _OUTPUT_ENTRIES)
+    prefix = output_dir.rstrip("/") + "/"
+    top_level = {m.path[len(prefix):].split("/", 1)[0] if m.path.startswith(prefix) else m.path for m in contents}
+    foreign = sorted(top_level - _OUTPUT_ENTRIES)
     if foreign:  # a typo in --output must not wipe a home directory
         raise UsageError(f"output directory {output_dir} holds files winnow did not write ({', '.join(foreign[:3])}); "
                          "refusing to overwrite it")
-    FileSystems.delete([output_dir])
+    delete_tree(output_dir)
 
 
 def run_command(args, beam_args: Sequence[str]) -> int:
@@ -159,7 +176,7 @@ def run_command(args, beam_args: Sequence[str]) -> int:
         "sources": sources,
         "conserved": all(entry["conserved"] for entry in sources.values()),
     }
-    FileSystems.delete([FileSystems.join(output_dir, COUNTS_DIR)])
+    delete_tree(FileSystems.join(output_dir, COUNTS_DIR))
     path = manifests.write_manifest(output_dir, manifest)
     _print_summary(manifest, path)
     if not manifest["conserved"]:

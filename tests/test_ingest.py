@@ -13,7 +13,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from tests.conftest import BEAM_TEST_OPTIONS, DATA, SAMPLE
 from transforms.document import Document
 from transforms.ingest.decode import decode_html
-from transforms.ingest.formats import detect_format, glob_base, relative_locator
+from transforms.ingest.formats import common_base, detect_format, glob_base, relative_locator
 from transforms.ingest.read import ReadSource
 from transforms.ingest.readers import (
     CorruptInput,
@@ -62,9 +62,21 @@ def test_whole_file_gzip_warc_is_read_where_warcio_alone_refuses():
 
 def test_truncated_warc_keeps_records_before_the_damage_and_reports_it():
     docs, failures, _ = _read(read_warc, WEB / "iawebcommons_link-extraction-test-truncated.warc.gz")
-    assert len(docs) == 6
-    assert len(failures) == 1 and isinstance(failures[0].error, CorruptInput)
-    assert "truncated" in str(failures[0].error)
+    assert len(docs) == 5  # complete records only: the page cut in half is not a document
+    assert [type(f.error) for f in failures] == [CorruptInput, CorruptInput]
+    assert "bytes of its declared Content-Length are missing" in str(failures[0].error)
+    assert "truncated file" in str(failures[1].error)
+
+
+def test_truncated_uncompressed_warc_and_jsonl_gz_are_reported(tmp_path):
+    warc = gzip.decompress((WEB / "dolma_sample-0000.warc.gz").read_bytes())
+    (tmp_path / "cut.warc").write_bytes(warc[: len(warc) // 2])
+    docs, failures, _ = _read(read_warc, tmp_path / "cut.warc")
+    assert len(docs) == 14 and len(failures) == 1 and "Content-Length" in str(failures[0].error)
+    rows = (DATA / "web_text" / "cc_en_head-0174.jsonl.gz").read_bytes()
+    (tmp_path / "cut.jsonl.gz").write_bytes(rows[: len(rows) // 2])
+    docs, failures, _ = _read(read_jsonl, tmp_path / "cut.jsonl.gz")
+    assert len(docs) == 6 and "truncated file" in str(failures[-1].error)
 
 
 def test_arc_files_are_converted_and_read():
@@ -92,7 +104,7 @@ def test_ids_are_stable_and_depend_on_source_and_record():
 
 def test_jsonl_rows_keep_given_ids_and_metadata():
     params = ReadParams(meta_key="metadata")
-    docs, failures, _ = _read(read_jsonl, DATA / "web_text" / "cc_en_head-0174.jsonl.gz", params=params, opener=gzip.open)
+    docs, failures, _ = _read(read_jsonl, DATA / "web_text" / "cc_en_head-0174.jsonl.gz", params=params)
     rows = [json.loads(line) for line in gzip.open(DATA / "web_text" / "cc_en_head-0174.jsonl.gz")]
     assert not failures and [d.id for d in docs] == [r["id"] for r in rows]
     assert docs[0].text == rows[0]["text"] and docs[0].html is None
@@ -113,7 +125,7 @@ def test_bad_jsonl_lines_are_dead_letters_and_reading_goes_on(tmp_path):
 
 def test_html_rows_and_code_rows_map_by_configured_keys():
     params = ReadParams(text_key="content")
-    docs, failures, _ = _read(read_jsonl, SAMPLE / "code" / "repo_files.jsonl.gz", params=params, opener=gzip.open)
+    docs, failures, _ = _read(read_jsonl, SAMPLE / "code" / "repo_files.jsonl.gz", params=params)
     assert len(docs) == 96 and not failures
     assert docs[0].meta["repo"] == "benhoyt/inih" and docs[0].meta["repo_license_spdx"] == "BSD-3-Clause"
     assert "content" not in docs[0].meta and docs[0].text
@@ -156,10 +168,15 @@ def test_format_from_extension(path, fmt):
     assert detect_format(path) == fmt
 
 
-def test_locators_are_relative_to_the_glob():
+def test_locators_are_relative_to_the_sources_base():
     assert glob_base("gs://bucket/crawl/*/part-*.warc.gz") == "gs://bucket/crawl/"
-    assert relative_locator("gs://bucket/crawl/2024/part-1.warc.gz", "gs://bucket/crawl/*/part-*.warc.gz") == "2024/part-1.warc.gz"
-    assert relative_locator("/data/one.jsonl", "/data/one.jsonl") == "one.jsonl"
+    base = common_base(["gs://bucket/crawl/*/part-*.warc.gz"])
+    assert relative_locator("gs://bucket/crawl/2024/part-1.warc.gz", base) == "2024/part-1.warc.gz"
+    assert relative_locator("/data/one.jsonl", common_base(["/data/one.jsonl"])) == "one.jsonl"
+    # two folders with files of the same name: the locators (and so the ids) stay apart
+    base = common_base(["/data/a/*.jsonl", "/data/b/*.jsonl"])
+    assert relative_locator("/data/a/part-0.jsonl", base) == "a/part-0.jsonl"
+    assert relative_locator("/data/b/part-0.jsonl", base) == "b/part-0.jsonl"
 
 
 def test_read_source_in_beam_reads_a_directory_and_reports_damage(tmp_path):
@@ -173,6 +190,6 @@ def test_read_source_in_beam_reads_a_directory_and_reports_damage(tmp_path):
     (tmp_path / "rows.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(zst_rows))
     with beam.Pipeline(options=beam.options.pipeline_options.PipelineOptions(BEAM_TEST_OPTIONS)) as p:
         out = p | ReadSource("web", "web", [str(tmp_path / "crawl") + "/", str(tmp_path / "rows.jsonl.zst")])
-        assert_that(out.documents | beam.combiners.Count.Globally(), equal_to([22 + 6 + 10]), label="docs")
+        assert_that(out.documents | beam.combiners.Count.Globally(), equal_to([22 + 5 + 10]), label="docs")
         assert_that(out.errors | beam.Map(lambda e: (e["stage"], e["error"].split(":")[0])),
-                    equal_to([("read", "CorruptInput")]), label="errors")
+                    equal_to([("read", "CorruptInput")] * 2), label="errors")

@@ -2,7 +2,8 @@
 
 Normalisation folds case and collapses whitespace (so re-wrapped or re-cased copies match) and keeps
 punctuation and digits (so different numbers in a template stay different). The survivor of a group
-is the document with the smallest id: deterministic whatever order the runner delivers the group in.
+is the document with the smallest (id, source, origin): deterministic whatever order the runner
+delivers the group in, even when two inputs gave the same id.
 The group is streamed, never materialised, so a page copied a million times costs O(1) memory.
 """
 from __future__ import annotations
@@ -26,6 +27,10 @@ def content_hash(text: str) -> str:
     return hashlib.blake2b(normalize_for_exact_match(text).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _rank(doc: Document) -> tuple:
+    return (doc.id, doc.source, doc.origin)
+
+
 def pick_survivor(docs: Iterable[Document]):
     """Yield ('kept', doc) once and ('rejected', doc) for every other doc, streaming.
 
@@ -37,7 +42,7 @@ def pick_survivor(docs: Iterable[Document]):
         group_size += 1
         if best is None:
             best = doc
-        elif doc.id < best.id:
+        elif _rank(doc) < _rank(best):
             yield REJECTED, best
             best = doc
         else:

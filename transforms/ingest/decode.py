@@ -43,7 +43,12 @@ def decode_html(data: bytes, declared_charset: Optional[str] = None) -> Tuple[st
     candidates = [_normalise(declared_charset)]
     meta = _META_CHARSET.search(data[:_SNIFF_BYTES])
     if meta:
-        candidates.append(_normalise(meta.group(1).decode("ascii", "ignore")))
+        declared_in_page = _normalise(meta.group(1).decode("ascii", "ignore"))
+        # WHATWG: a UTF-16/32 label found by an ASCII-compatible sniff means UTF-8 (a real UTF-16
+        # page could not have been sniffed as ASCII; it announces itself with a BOM).
+        if declared_in_page and declared_in_page.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+            declared_in_page = "utf-8"
+        candidates.append(declared_in_page)
     candidates.append("utf-8")
     for encoding in candidates:
         if encoding:

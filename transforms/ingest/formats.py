@@ -35,9 +35,24 @@ def glob_base(pattern: str) -> str:
     return head if head.endswith("/") else posixpath.dirname(head)
 
 
-def relative_locator(path: str, pattern: str) -> str:
-    """`path` relative to the glob's base, so ids do not change when a crawl moves to gs://."""
-    base = glob_base(pattern).rstrip("/")
+def common_base(patterns) -> str:
+    """The deepest directory above every glob of a source: a/*.jsonl and b/*.jsonl share '.'."""
+    bases = [glob_base(p).rstrip("/") for p in patterns]
+    if len(bases) == 1:
+        return bases[0]
+    parts = [b.split("/") for b in bases]
+    shared = []
+    for segments in zip(*parts):
+        if len(set(segments)) != 1:
+            break
+        shared.append(segments[0])
+    return "/".join(shared)
+
+
+def relative_locator(path: str, base: str) -> str:
+    """`path` relative to the source's base directory (see common_base), so ids do not change when
+    a crawl moves to gs://, and two files of the same name in different folders stay apart."""
+    base = base.rstrip("/")
     if base and path.startswith(base + "/"):
         return path[len(base) + 1 :]
-    return posixpath.basename(path)
+    return path.lstrip("/") if not base else posixpath.basename(path)

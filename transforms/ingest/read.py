@@ -13,18 +13,16 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from transforms.document import Document
-from transforms.ingest.formats import detect_format, relative_locator
+from transforms.ingest.formats import common_base, detect_format, relative_locator
 from transforms.ingest.readers import FileContext, ReadFailure, ReadParams, Skipped, read_file
 from transforms.stage import ERRORS, READ_STAGE, StageCounters, error_record
 
-# Gzip of WARCs is handled by the reader (Beam's AUTO would hide per-record members); Parquet needs
-# a seekable raw file. Everything else is decompressed by Beam from the extension (.gz, .zst, .bz2).
-_RAW_FORMATS = ("warc", "parquet", "html")
-
-
 def open_input(path: str, fmt: str):
-    compression = CompressionTypes.UNCOMPRESSED if fmt in _RAW_FORMATS else CompressionTypes.AUTO
-    return FileSystems.open(path, compression_type=compression)
+    """Gzip is undone by the readers (readers.GunzipStream), which report a truncated file where
+    Beam's decompression ends quietly; Parquet needs the raw seekable file. Other compressions
+    (.zst, .bz2) are undone by Beam from the extension."""
+    raw = fmt in ("warc", "parquet") or path.lower().endswith(".gz")
+    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED if raw else CompressionTypes.AUTO)
 
 
 def expand_pattern(path: str) -> str:
@@ -40,16 +38,16 @@ class ReadOutputs(NamedTuple):
 
 
 class _ReadFileDoFn(beam.DoFn):
-    def __init__(self, source: str, kind: str, pattern: str, fmt: Optional[str], params: ReadParams,
+    def __init__(self, source: str, kind: str, pattern: str, base: str, fmt: Optional[str], params: ReadParams,
                  source_meta: Mapping[str, Any]):
-        self.source, self.kind, self.pattern, self.fmt = source, kind, pattern, fmt
+        self.source, self.kind, self.pattern, self.base, self.fmt = source, kind, pattern, base, fmt
         self.params, self.source_meta = params, dict(source_meta)
 
     def setup(self):
         self.counters = StageCounters(READ_STAGE)
 
     def process(self, path: str):
-        locator = relative_locator(path, self.pattern)
+        locator = relative_locator(path, self.base)
         fmt = self.fmt or detect_format(path)
         if fmt is None:
             if self.pattern.endswith("**"):  # a directory: stray files (README, .DS_Store) are skipped
@@ -95,6 +93,7 @@ class ReadSource(beam.PTransform):
 
     def expand(self, pbegin):
         per_pattern = []
+        base = common_base(self.patterns)
         for index, pattern in enumerate(self.patterns):
             paths = (
                 pbegin
@@ -103,7 +102,7 @@ class ReadSource(beam.PTransform):
                 # Without this, fusion would read every file of the glob on the worker that matched it.
                 | f"SpreadFiles{index}" >> beam.Reshuffle()
                 | f"ReadFiles{index}" >> beam.ParDo(
-                    _ReadFileDoFn(self.source, self.kind, pattern, self.fmt, self.params, self.source_meta)
+                    _ReadFileDoFn(self.source, self.kind, pattern, base, self.fmt, self.params, self.source_meta)
                 ).with_outputs(ERRORS, main="documents")
             )
             per_pattern.append(paths)

@@ -9,7 +9,6 @@ Each reader is a plain generator over an open binary file so it is tested withou
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import io
 import json
 import zlib
@@ -128,9 +127,24 @@ class GunzipStream(io.RawIOBase):
         return b"".join(out)
 
 
+class _ReadAdapter(io.RawIOBase):
+    """Any object with read(n) (Beam's remote file objects included) as a raw stream to buffer."""
+
+    def __init__(self, fileobj):
+        self._fileobj = fileobj
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._fileobj.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _open_maybe_gzip(fileobj) -> Tuple[io.BufferedIOBase, Optional[GunzipStream]]:
     """(stream to parse, the GunzipStream to ask about damage afterwards, or None if not gzip)."""
-    buffered = fileobj if isinstance(fileobj, io.BufferedReader) else io.BufferedReader(fileobj)
+    buffered = fileobj if hasattr(fileobj, "peek") else io.BufferedReader(_ReadAdapter(fileobj), 1 << 16)
     if buffered.peek(2)[:2] == _GZIP_MAGIC:
         gunzip = GunzipStream(buffered)
         return io.BufferedReader(gunzip, buffer_size=1 << 16), gunzip
@@ -190,6 +204,9 @@ def _warc_record_to_document(record, rec_type, url, doc_id, record_id, ctx) -> R
     else:
         return Skipped(f"warc_{rec_type}")
     payload = record.content_stream().read()
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:  # the file ended inside this record: its page is cut short, not a document
+        raise CorruptInput(f"record truncated: {missing} bytes of its declared Content-Length are missing")
     meta = {
         **ctx.source_meta,
         "url": url,
@@ -208,6 +225,23 @@ def _warc_record_to_document(record, rec_type, url, doc_id, record_id, ctx) -> R
     return Document(doc_id, ctx.source, ctx.kind, url, html=html, meta={**meta, "charset": encoding})
 
 
+def json_safe(value: Any) -> Any:
+    """Row values as JSON types: Parquet and YAML give dates, decimals and bytes that JSON lacks."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if hasattr(value, "isoformat"):  # datetime, date, time, pandas Timestamp
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return json_safe(value.item())
+    return str(value)  # Decimal, UUID and the like
+
+
 def row_to_document(row: Mapping[str, Any], row_locator: str, ctx: FileContext) -> Document:
     """One JSONL/Parquet row -> Document. Raises ValueError on a row with neither text nor html."""
     p = ctx.params
@@ -221,7 +255,7 @@ def row_to_document(row: Mapping[str, Any], row_locator: str, ctx: FileContext) 
     url = row.get(p.url_key)
     row_meta = row.get(p.meta_key)
     extra = {k: v for k, v in row.items() if k not in (p.text_key, p.html_key, p.id_key, p.meta_key)}
-    meta = {**ctx.source_meta, **extra, **(row_meta if isinstance(row_meta, Mapping) else {})}
+    meta = json_safe({**ctx.source_meta, **extra, **(row_meta if isinstance(row_meta, Mapping) else {})})
     if url is None:
         url = meta.get("url")
     if url:
@@ -234,8 +268,9 @@ def row_to_document(row: Mapping[str, Any], row_locator: str, ctx: FileContext) 
 
 def read_jsonl(fileobj, ctx: FileContext) -> Iterator[ReadItem]:
     """One JSON object per line; a bad line is a dead letter and the next line is still read."""
-    # readline, not TextIOWrapper: Beam's decompressing file objects are not io.IOBase.
-    for line_number, raw in enumerate(iter(fileobj.readline, b""), start=1):
+    stream, gunzip = _open_maybe_gzip(fileobj)
+    line_number = 0
+    for line_number, raw in enumerate(iter(stream.readline, b""), start=1):
         if not raw.strip():
             continue
         locator = f"{ctx.locator}:{line_number}"
@@ -243,6 +278,8 @@ def read_jsonl(fileobj, ctx: FileContext) -> Iterator[ReadItem]:
             yield row_to_document(json.loads(raw.decode("utf-8", errors="replace")), locator, ctx)
         except Exception as error:
             yield ReadFailure(origin=locator, error=error)
+    if gunzip is not None and gunzip.damage is not None:
+        yield ReadFailure(origin=f"{ctx.locator}:{line_number}+", error=gunzip.damage)
 
 
 def read_parquet(fileobj, ctx: FileContext) -> Iterator[ReadItem]:
@@ -263,9 +300,11 @@ def read_parquet(fileobj, ctx: FileContext) -> Iterator[ReadItem]:
 
 def read_whole_file(fileobj, ctx: FileContext, as_html: bool) -> Iterator[ReadItem]:
     """A file that is one document: an HTML page (decoded by its <meta charset>) or a text file."""
-    data = fileobj.read()
-    if data[:2] == _GZIP_MAGIC:
-        data = gzip.decompress(data)
+    stream, gunzip = _open_maybe_gzip(fileobj)
+    data = stream.read()
+    if gunzip is not None and gunzip.damage is not None:
+        yield ReadFailure(origin=ctx.locator, error=gunzip.damage)
+        return
     content, encoding = decode_html(data, None)
     doc_id = make_document_id(ctx.source, ctx.locator)
     meta = {**ctx.source_meta, "path": ctx.locator, "charset": encoding}
