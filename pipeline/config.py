@@ -28,11 +28,28 @@ import yaml
 from transforms.document import SOURCE_KINDS
 from transforms.ingest.formats import FORMATS, detect_format
 from transforms.ingest.read import expand_pattern
-from transforms.ingest.readers import ReadParams
+from transforms.ingest.readers import ReadParams, json_safe
 from transforms.params import ConfigError, parse_params
 from transforms.registry import STAGE_ORDER, STAGES, in_flow_order
 
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice (safe_load silently keeps the last one)."""
+
+
+def _mapping_without_duplicates(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ConfigError(f"line {key_node.start_mark.line + 1}: key {key!r} is given twice")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 _TOP_KEYS = ("stages", "sources")
 _SOURCE_KEYS = ("name", "kind", "paths", "format", "read", "meta", "stages")
 
@@ -86,9 +103,11 @@ def load_config(path: str, only_stages: Optional[Sequence[str]] = None) -> Confi
         raise ConfigError(f"{path}: config file not found")
     with open(path, encoding="utf-8") as handle:
         try:
-            raw = yaml.safe_load(handle)
+            raw = yaml.load(handle, Loader=_StrictLoader)
         except yaml.YAMLError as error:
             raise ConfigError(f"{path}: not valid YAML: {error}") from None
+        except ConfigError as error:
+            raise ConfigError(f"{path}: {error}") from None
     return parse_config(raw, path, only_stages)
 
 
@@ -106,7 +125,11 @@ def parse_config(raw: Any, path: str, only_stages: Optional[Sequence[str]] = Non
     if not isinstance(defaults, Mapping):
         raise ConfigError(f"{path}: stages: expected a mapping of stage name to parameters")
     _check_stage_names(defaults, f"{path}: stages")
-    default_params = {name: parse_params(STAGES[name].Params, p, f"{path}: stages.{name}") for name, p in defaults.items()}
+    default_params = {
+        name: _resolve_param_paths(parse_params(STAGES[name].Params, p, f"{path}: stages.{name}"),
+                                   f"{path}: stages.{name}", base_dir)
+        for name, p in defaults.items()
+    }
 
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, list) or not sources_raw:
@@ -155,7 +178,8 @@ def _parse_source(raw: Any, where: str, base_dir: str, defaults: Mapping, only_s
     meta = raw.get("meta") or {}
     if not isinstance(meta, Mapping):
         raise ConfigError(f"{where}.meta: expected a mapping")
-    stages = _parse_source_stages(raw.get("stages"), f"{where}.stages", defaults, only_stages)
+    meta = json_safe(meta)  # YAML dates become ISO strings: meta is written as JSON
+    stages = _parse_source_stages(raw.get("stages"), f"{where}.stages", defaults, only_stages, base_dir)
     if "extract" not in stages and _reads_html(paths, fmt):
         raise ConfigError(f"{where}.stages: the source reads HTML pages (WARC/ARC or .html files) but does not "
                           "run extract, so its documents would have no text; add extract")
@@ -178,6 +202,19 @@ def _reads_html(paths: Sequence[str], fmt: Optional[str]) -> bool:
     return False
 
 
+def _resolve_param_paths(params, where: str, base_dir: str):
+    """Parameters named *_path (model files) resolve relative to the config file and must exist."""
+    resolved = {}
+    for field in dataclasses.fields(params):
+        value = getattr(params, field.name)
+        if field.name.endswith("_path") and isinstance(value, str) and "://" not in value:
+            path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(value)))
+            if not os.path.isfile(path):
+                raise ConfigError(f"{where}.{field.name}: file not found: {path}")
+            resolved[field.name] = path
+    return dataclasses.replace(params, **resolved) if resolved else params
+
+
 def _resolve_paths(raw: Any, where: str, base_dir: str) -> tuple:
     if isinstance(raw, str):
         raw = [raw]
@@ -195,15 +232,22 @@ def _resolve_paths(raw: Any, where: str, base_dir: str) -> tuple:
     return tuple(resolved)
 
 
-def _parse_source_stages(raw: Any, where: str, defaults: Mapping, only_stages) -> Dict[str, Any]:
+def _parse_source_stages(raw: Any, where: str, defaults: Mapping, only_stages, base_dir: str) -> Dict[str, Any]:
     if raw is None:
         raise ConfigError(f"{where}: list the stages this source runs (e.g. [extract, langid, quality])")
     if isinstance(raw, list):
+        for index, name in enumerate(raw):
+            if not isinstance(name, str):
+                raise ConfigError(f"{where}[{index}]: expected a stage name; to set parameters, "
+                                  "write stages as a mapping ({quality: {min_words: 20}})")
         overrides = {name: None for name in raw}
         if len(overrides) != len(raw):
             raise ConfigError(f"{where}: a stage is listed twice")
     elif isinstance(raw, Mapping):
         overrides = dict(raw)
+        for name, params in overrides.items():
+            if params is not None and not isinstance(params, Mapping):
+                raise ConfigError(f"{where}.{name}: expected a mapping of parameters (or {{}}), got {params!r}")
     else:
         raise ConfigError(f"{where}: expected a list of stage names or a mapping of stage name to parameters")
     _check_stage_names(overrides, where)
@@ -217,5 +261,5 @@ def _parse_source_stages(raw: Any, where: str, defaults: Mapping, only_stages) -
                 f"{where}.{name}: a global stage takes its parameters from the top-level 'stages' only"
             )
         merged = {**(defaults.get(name) or {}), **(overrides[name] or {})}
-        stages[name] = parse_params(spec.Params, merged, f"{where}.{name}")
+        stages[name] = _resolve_param_paths(parse_params(spec.Params, merged, f"{where}.{name}"), f"{where}.{name}", base_dir)
     return stages

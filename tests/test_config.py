@@ -62,6 +62,10 @@ def test_the_shipped_default_config_is_valid():
     (("name: crawl", "name: my crawl"), "sources[0].name: expected a name of letters"),
     (("stages:\n  quality", "stagez:\n  quality"), "stagez: unknown key"),
     (("      extract: {}\n", ""), "sources[0].stages: the source reads HTML pages"),
+    (("quality: {max_words: 5000}", "quality: 5"), "sources[0].stages.quality: expected a mapping of parameters"),
+    (("min_words: 20", "min_words: 200000"), "stages.quality.min_words: 200000 is above max_words"),
+    (("quality: {min_words: 20}", "langid: {model_path: models/lid.bin}"), "stages.langid.model_path: file not found"),
+    (("kind: web", "kind: web\n    kind: code"), "key 'kind' is given twice"),
 ])
 def test_mistakes_name_the_file_and_the_key(tmp_path, edit, message):
     old, new = edit
@@ -87,3 +91,22 @@ def test_only_stages_restricts_every_source(tmp_path):
     assert list(config.sources[0].stages) == ["extract", "quality"]
     with pytest.raises(ConfigError, match="--stages.langauge: unknown stage"):
         load_config(str(_write(tmp_path, GOOD)), only_stages=["langid", "langauge"])
+
+
+def test_stage_list_entries_must_be_names(tmp_path):
+    body = GOOD.replace("""    stages:
+      extract: {}
+      quality: {max_words: 5000}
+      exact_dedup: {}""", """    stages: [extract, {quality: {max_words: 5000}}]""")
+    with pytest.raises(ConfigError, match=r"sources\[0\].stages\[1\]: expected a stage name"):
+        load_config(str(_write(tmp_path, body)))
+
+
+def test_model_paths_resolve_relative_to_the_config_and_dates_become_text(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "lid.bin").write_bytes(b"model")
+    body = GOOD.replace("quality: {min_words: 20}", "langid: {model_path: models/lid.bin}").replace(
+        "kind: web", "kind: web\n    meta: {crawl_date: 2024-05-01}").replace("extract: {}", "extract: {}\n      langid: {}")
+    config = load_config(str(_write(tmp_path, body)))
+    assert config.sources[0].stages["langid"].model_path == str(tmp_path / "models" / "lid.bin")
+    assert config.sources[0].meta == {"crawl_date": "2024-05-01"}

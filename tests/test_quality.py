@@ -93,3 +93,29 @@ def test_stage_parameters_change_the_verdict(cc_documents, field, value):
     doc = Document(id="a", source="cc", kind="public", origin="u", text=text)
     verdict = Quality(QualityParams(**{field: value})).judge(doc)
     assert verdict.reason == "gopher_too_few_words"
+
+
+def test_hashes_and_ellipses_are_limited_separately():
+    from tests.conftest import DATA
+
+    robots = (DATA / "web_text" / "robots_with_comments.txt").read_text()
+    # robots.txt paths are long "words": loosen that rule to reach the symbol rules
+    reason, measured = gopher_quality(robots, QualityParams(max_mean_word_length=100.0), "en")
+    assert reason == "gopher_hash_ratio" and measured["ellipsis_word_ratio"] <= P.max_symbol_word_ratio
+    assert measured["hash_word_ratio"] == round(robots.count("#") / len(robots.split()), 4)
+
+
+def test_punctuation_glued_to_words_does_not_hide_stop_words(cc_documents):
+    text = _long_clean(cc_documents)[0]
+    glued = " ".join(w + "," for w in text.split())  # every word followed by a comma
+    _, plain = gopher_quality(text, P, "en")
+    _, with_commas = gopher_quality(glued, P, "en")
+    assert with_commas["stop_words"] == plain["stop_words"] > 2
+    assert with_commas["mean_word_length"] == plain["mean_word_length"]
+
+
+def test_min_above_max_is_a_config_error():
+    from transforms.params import ConfigError, parse_params
+
+    with pytest.raises(ConfigError, match="quality.min_words: 500 is above max_words"):
+        parse_params(QualityParams, {"min_words": 500, "max_words": 100}, "quality")

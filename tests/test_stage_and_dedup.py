@@ -84,3 +84,12 @@ def test_exact_dedup_in_beam_across_sources(cc_documents):
         assert_that(out.kept | beam.Map(lambda d: d.id), equal_to(expected), label="kept")
         assert_that(out.rejected | beam.Map(lambda r: (r["id"], r["source"], r["reason"])),
                     equal_to([("zz-copy", "web", "duplicate"), (docs[1].id, "cc", "duplicate")]), label="rejected")
+
+
+def test_html_that_was_never_extracted_is_rejected_as_such(cc_documents):
+    from transforms.langid import LanguageId
+
+    page = Document(id="h", source="rows", kind="web", origin="u", html="<html><body><p>Hello</p></body></html>")
+    with beam.Pipeline(options=PipelineOptions(BEAM_TEST_OPTIONS)) as p:
+        out = p | beam.Create([page]) | RunStage(LanguageId())
+        assert_that(out.rejected | beam.Map(lambda r: (r["stage"], r["reason"])), equal_to([("langid", "not_extracted")]))

@@ -60,6 +60,7 @@ def extract_main_text(html: str, url: Optional[str], params: ExtractParams, conf
 class Extract(Stage):
     name = "extract"
     Params = ExtractParams
+    needs_text = False
 
     def setup(self):
         self._config = trafilatura_config()

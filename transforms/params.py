@@ -12,7 +12,9 @@ from typing import Any, Mapping
 
 
 class ConfigError(ValueError):
-    """A configuration mistake, with the file and the key in its message."""
+    """A configuration mistake, with the file and the key in its message.
+
+A Params dataclass may define `check(self) -> (key, message) | None` for rules across fields."""
 
 
 def param(default: Any, *, ge=None, le=None, gt=None, lt=None, choices=None, help: str = ""):
@@ -29,7 +31,7 @@ def parse_params(cls: type, mapping: Mapping[str, Any] | None, where: str):
     if not isinstance(mapping, Mapping):
         raise ConfigError(f"{where}: expected a mapping of parameters, got {type(mapping).__name__}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(mapping) - set(fields))
+    unknown = sorted(map(str, set(mapping) - set(fields)))
     if unknown:
         raise ConfigError(f"{where}.{unknown[0]}: unknown key (known keys: {', '.join(sorted(fields))})")
     hints = typing.get_type_hints(cls)
@@ -41,7 +43,12 @@ def parse_params(cls: type, mapping: Mapping[str, Any] | None, where: str):
         value = _coerce(mapping[name], hints[name], key)
         _check_range(value, field.metadata, key)
         values[name] = value
-    return cls(**values)
+    params = cls(**values)
+    problem = params.check() if hasattr(params, "check") else None
+    if problem:  # a rule across fields, e.g. min <= max
+        key, message = problem
+        raise ConfigError(f"{where}.{key}: {message}")
+    return params
 
 
 def _type_name(hint) -> str:

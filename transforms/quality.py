@@ -2,7 +2,10 @@
 
 The rules and their defaults follow the Gopher paper as implemented in datatrove's
 GopherQualityFilter and GopherRepetitionFilter, so results are comparable with FineWeb. Words are
-whitespace-separated tokens, as in the paper. Word-based rules are skipped for languages written
+whitespace-separated tokens with the punctuation glued to them stripped for the word rules (what a
+word tokenizer would give). One deliberate difference: the top-n-gram rule counts only n-grams
+that occur more than once (datatrove also counts a most-common n-gram seen once, which rejects
+short texts for "repetition" they do not have). Word-based rules are skipped for languages written
 without spaces, and the stop-word rule (an English list) applies to English or unknown-language
 documents only, so a German page is not rejected for lacking "the".
 """
@@ -21,10 +24,10 @@ from transforms.stage import Stage, Verdict
 # Languages whose text has no spaces between words: whitespace word counts mean nothing there.
 NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "wuu", "yue"})
 ENGLISH_STOP_WORDS = frozenset({"the", "be", "to", "of", "and", "that", "have", "with"})
-_PUNCTUATION = frozenset(string.punctuation + "«»“”‘’…–—·•")
+_PUNCTUATION_CHARS = string.punctuation + "«»“”‘’…–—·•"
 _PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
 _LINE_SPLIT = re.compile(r"\n+")
-_BULLETS = ("•", "-", "*", "·", "‣", "◦", "▪")
+_BULLETS = ("•", "-")  # datatrove's (FineWeb's) set, so rejection rates stay comparable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,7 +37,7 @@ class QualityParams:
     max_words: int = param(100_000, ge=1)
     min_mean_word_length: float = param(3.0, ge=0)
     max_mean_word_length: float = param(10.0, ge=0)
-    max_symbol_word_ratio: float = param(0.1, ge=0, help="'#' and '...' per word")
+    max_symbol_word_ratio: float = param(0.1, ge=0, help="limit for '#' per word and for '...' per word, each")
     max_bullet_lines_ratio: float = param(0.9, ge=0, le=1)
     max_ellipsis_lines_ratio: float = param(0.3, ge=0, le=1)
     min_alpha_words_ratio: float = param(0.8, ge=0, le=1, help="share of words with a letter")
@@ -50,12 +53,30 @@ class QualityParams:
     )
 
 
+    def check(self):
+        if self.min_words > self.max_words:
+            return "min_words", f"{self.min_words} is above max_words ({self.max_words}): every document would be rejected"
+        if self.min_mean_word_length > self.max_mean_word_length:
+            return "min_mean_word_length", "is above max_mean_word_length: every document would be rejected"
+        return None
+
+
 TOP_NGRAM_SIZES = (2, 3, 4)
 DUP_NGRAM_SIZES = (5, 6, 7, 8, 9, 10)
 
 
 def split_words(text: str) -> List[str]:
     return text.split()
+
+
+def word_forms(words: Sequence[str]) -> List[str]:
+    """Words without the punctuation glued to them ("the," -> "the"); punctuation-only tokens dropped.
+
+    A word tokenizer (datatrove uses NLTK's) splits punctuation off; stripping it gives the same
+    words for the stop-word, word-count and mean-length rules without a tokenizer per language.
+    """
+    stripped = (w.strip(_PUNCTUATION_CHARS) for w in words)
+    return [w for w in stripped if w]
 
 
 # ---------------------------------------------------------------- Gopher quality (pure)
@@ -66,19 +87,20 @@ def gopher_quality(text: str, params: QualityParams, language: Optional[str] = N
     lines = text.splitlines() or [""]
     n_words = max(len(words), 1)
     m = {}
-    m["symbol_word_ratio"] = round((text.count("#") + text.count("...") + text.count("…")) / n_words, 4)
+    m["hash_word_ratio"] = round(text.count("#") / n_words, 4)
+    m["ellipsis_word_ratio"] = round((text.count("...") + text.count("…")) / n_words, 4)
     m["bullet_lines_ratio"] = round(sum(line.lstrip().startswith(_BULLETS) for line in lines) / len(lines), 4)
     m["ellipsis_lines_ratio"] = round(
         sum(line.rstrip().endswith(("...", "…")) for line in lines) / len(lines), 4
     )
     word_rules = language not in NO_SPACE_LANGUAGES
     if word_rules:
-        content_words = [w for w in words if not all(ch in _PUNCTUATION for ch in w)]
+        content_words = word_forms(words)
         m["words"] = len(content_words)
         m["mean_word_length"] = round(sum(map(len, content_words)) / max(len(content_words), 1), 3)
         m["alpha_words_ratio"] = round(sum(any(ch.isalpha() for ch in w) for w in words) / n_words, 4)
         if language in (None, "en", "und"):
-            m["stop_words"] = sum(w.lower() in ENGLISH_STOP_WORDS for w in words)
+            m["stop_words"] = sum(w.lower() in ENGLISH_STOP_WORDS for w in content_words)
 
     p = params
     if word_rules:
@@ -88,8 +110,10 @@ def gopher_quality(text: str, params: QualityParams, language: Optional[str] = N
             return "gopher_too_many_words", m
         if not p.min_mean_word_length <= m["mean_word_length"] <= p.max_mean_word_length:
             return "gopher_mean_word_length", m
-    if m["symbol_word_ratio"] > p.max_symbol_word_ratio:
-        return "gopher_symbol_word_ratio", m
+    if m["hash_word_ratio"] > p.max_symbol_word_ratio:
+        return "gopher_hash_ratio", m
+    if m["ellipsis_word_ratio"] > p.max_symbol_word_ratio:
+        return "gopher_ellipsis_ratio", m
     if m["bullet_lines_ratio"] > p.max_bullet_lines_ratio:
         return "gopher_bullet_lines", m
     if m["ellipsis_lines_ratio"] > p.max_ellipsis_lines_ratio:

@@ -55,6 +55,7 @@ class Stage:
 
     name: ClassVar[str] = ""
     Params: ClassVar[type]
+    needs_text: ClassVar[bool] = True  # False only for stages that read the raw HTML (extract)
 
     def __init__(self, params=None):
         self.params = params if params is not None else self.Params()
@@ -130,6 +131,12 @@ class _JudgeDoFn(beam.DoFn):
     def process(self, doc: Document):
         name = self.stage.name
         self.counters.inc(doc.source, "in")
+        if self.stage.needs_text and doc.html is not None and not doc.text:
+            # An HTML row of a source that does not run extract: judging empty text would reject
+            # it for a misleading reason (low_confidence, too few words); say what really happened.
+            self.counters.inc(doc.source, "rejected:not_extracted")
+            yield beam.pvalue.TaggedOutput(REJECTED, rejection_record(doc, name, "not_extracted", {}))
+            return
         try:
             verdict = self.stage.judge(doc)
         except Exception as error:  # a bad document must never crash the job: dead-letter it
