@@ -13,7 +13,7 @@ setup(
                                     "classifiers", "classifiers.*", "benchmarks_ngrams", "benchmarks_ngrams.*"]),
     package_data={
         "pipeline": ["default_config.yaml", "sample/*", "sample/*/*", "sample/SOURCES.md"],
-        "classifiers": ["models/*.ftz", "models/*.md"],
+        "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md"],
         "benchmarks_ngrams": ["*.md"],
     },
     install_requires=[

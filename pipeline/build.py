@@ -100,7 +100,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, output_dir: str) -> 
         else:
             names = [s.name for s in participants]
             gathered = [streams[n] for n in names] | f"Gather[{stage_name}]" >> beam.Flatten()
-            out = gathered | stage_name >> spec.build(config.global_params[stage_name])
+            out = gathered | stage_name >> spec.build(config.global_params[stage_name], output_dir)
             rejected[stage_name].append(out.rejected)
             errors.append(out.errors)
             parts = out.kept | f"Split[{stage_name}]" >> beam.Partition(_BySource(names), len(names))

@@ -59,6 +59,27 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--kind", choices=SOURCE_KINDS, default="web", help="with --input: what kind of data it is (default: web)")
     run.add_argument("--stages", type=_stage_list, metavar="A,B,...", help="run only these stages (kept in flow order)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Beam's progress logs")
+
+    tokenizer = commands.add_parser("tokenizer", help="train the SentencePiece BPE tokenizer")
+    tokenizer_commands = tokenizer.add_subparsers(dest="tokenizer_command", metavar="COMMAND", required=True)
+    train = tokenizer_commands.add_parser(
+        "train",
+        help="train a BPE model with the report's settings",
+        description=(
+            "Train a SentencePiece BPE model with the AFM report's settings: digits split, byte fallback, "
+            "no normalisation, whitespace kept, <unk>=0 <s>=1 </s>=2 <pad>=3. Inputs: JSONL globs "
+            "(the `text` field, e.g. OUT/docs/*/*.jsonl.gz) or text files."
+        ),
+    )
+    train.add_argument("--input", metavar="GLOB", action="append", required=True, help="documents to learn from (repeatable)")
+    train.add_argument("--output", metavar="PREFIX", required=True, help="writes PREFIX.model and PREFIX.settings.json")
+    train.add_argument("--vocab-size", type=int, default=49152,
+                       help="49152 (the report's on-device size, default) or 100352 (server)")
+    train.add_argument("--max-chunks", type=int, default=200_000,
+                       help="chunks of at most 8 KiB sampled for training: bounds memory (default 200000)")
+    train.add_argument("--seed", type=int, default=0, help="seed of the sample")
+    train.add_argument("--threads", type=int, default=2, help="training threads")
+    train.add_argument("-v", "--verbose", action="store_true", help="show SentencePiece's training log")
     return parser
 
 
@@ -96,8 +117,8 @@ def _add_options_of(cls, parser) -> None:
 
 
 # What a winnow run writes at the top of its output directory; --overwrite deletes nothing else.
-_OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts",
-                   "report.html", "shards", "tokenizer"}
+_OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts", "_shards",
+                   "report.html", "shards", "packed", "tokenizer"}
 
 
 def delete_tree(path: str) -> None:
@@ -157,13 +178,19 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     result.wait_until_finish()
     elapsed = time.time() - started
 
-    counts = manifests.read_count_records(output_dir, COUNTS_DIR)
+    counts = manifests.read_json_lines(output_dir, COUNTS_DIR)
     sources = manifests.summarise_counts(counts, [s.name for s in config.sources])
     funnel = manifests.stage_funnel(manifests.query_metrics(result))
     for name, entry in sources.items():
         stages = funnel.get(name, {})
         entry["skipped_records"] = stages.get("read", {}).get("skipped", {})
         entry["stages"] = {stage: counts for stage, counts in stages.items() if stage != "read"}
+    shards = manifests.read_shard_records(output_dir)
+    tokenizer = None
+    if "tokenize" in config.global_params and any("tokenize" in s.stages for s in config.sources):
+        tokenizer = manifests.copy_tokenizer(config.global_params["tokenize"], output_dir)
+    for name, entry in sources.items():
+        entry["tokens"] = sum(s["tokens"] for s in shards if s["source"] == name)
     manifest = {
         "status": "complete",
         "started_at": started_at,
@@ -175,8 +202,12 @@ def run_command(args, beam_args: Sequence[str]) -> int:
         "versions": manifests.package_versions(),
         "sources": sources,
         "conserved": all(entry["conserved"] for entry in sources.values()),
+        "tokenizer": tokenizer,
+        "shards": shards,
+        "tokens_per_source": {name: entry["tokens"] for name, entry in sources.items()},
     }
     delete_tree(FileSystems.join(output_dir, COUNTS_DIR))
+    delete_tree(FileSystems.join(output_dir, manifests.SHARD_INFO_DIR))
     path = manifests.write_manifest(output_dir, manifest)
     _print_summary(manifest, path)
     if not manifest["conserved"]:
@@ -185,13 +216,32 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def tokenizer_command(args) -> int:
+    from pipeline.tokenizer_train import train_command
+    from transforms.tokenize import TokenizerSettings
+
+    if args.vocab_size < 300:
+        raise UsageError("--vocab-size must leave room for 256 byte pieces and the special tokens (≥ 300)")
+    if args.max_chunks < 1:
+        raise UsageError("--max-chunks must be at least 1")
+    settings = TokenizerSettings(vocab_size=args.vocab_size, num_threads=args.threads)
+    try:
+        train_command(args.input, args.output, settings, args.max_chunks, args.seed, args.verbose)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+    return EXIT_OK
+
+
 def _print_summary(manifest, path: str) -> None:
     print(f"winnow: run complete in {manifest['wall_seconds']:.1f} s")
-    print(f"{'source':<14}{'read':>8}{'written':>9}{'rejected':>10}{'errors':>8}")
+    print(f"{'source':<14}{'read':>8}{'written':>9}{'rejected':>10}{'errors':>8}{'tokens':>12}")
     for name, entry in manifest["sources"].items():
-        print(f"{name:<14}{entry['read']:>8}{entry['written']:>9}{entry['rejected_total']:>10}{entry['errors_total']:>8}")
+        print(f"{name:<14}{entry['read']:>8}{entry['written']:>9}{entry['rejected_total']:>10}"
+              f"{entry['errors_total']:>8}{entry['tokens']:>12,}")
     out = manifest["output_dir"]
     print(f"documents: {out}/docs/<source>/   rejections: {out}/rejected/<stage>/   dead letters: {out}/errors/")
+    if manifest["shards"]:
+        print(f"shards:    {out}/shards/<source>/ ({len(manifest['shards'])} files)   tokenizer: {out}/tokenizer/")
     print(f"manifest:  {path}")
 
 
@@ -237,6 +287,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from transforms.params import ConfigError
 
     try:
+        if args.command == "tokenizer":
+            return tokenizer_command(args)
         return run_command(args, beam_args)
     except (ConfigError, UsageError) as error:
         print(f"winnow: error: {error}", file=sys.stderr)

@@ -17,7 +17,9 @@ from typing import Dict, Iterable, List, Mapping
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 
+from transforms.shards import SHARD_INFO_DIR
 from transforms.stage import METRICS_PREFIX
+from transforms.tokenize import tokenizer_model_path
 
 MANIFEST = "manifest.json"
 TRACKED_PACKAGES = (
@@ -36,13 +38,42 @@ def package_versions() -> Dict[str, str]:
     return versions
 
 
-def read_count_records(output_dir: str, counts_dir: str) -> List[dict]:
+def read_json_lines(output_dir: str, counts_dir: str) -> List[dict]:
     pattern = FileSystems.join(output_dir, counts_dir, "part*")
     records = []
     for match in FileSystems.match([pattern])[0].metadata_list:
         with FileSystems.open(match.path) as handle:
             records.extend(json.loads(line) for line in handle.read().decode("utf-8").splitlines() if line)
     return records
+
+
+def read_shard_records(output_dir: str) -> List[dict]:
+    """Every shard written by the tokenize stage, sorted by path (the run's order is not stable)."""
+    return sorted(read_json_lines(output_dir, SHARD_INFO_DIR), key=lambda s: s["path"])
+
+
+def copy_tokenizer(params, output_dir: str) -> dict:
+    """Copy the run's tokenizer model to OUT/tokenizer/ so shards are never without their vocabulary."""
+    import hashlib
+
+    source = tokenizer_model_path(params)
+    with FileSystems.open(source) as handle:
+        model = handle.read()
+    name = source.rstrip("/").rsplit("/", 1)[-1]
+    target = FileSystems.join(output_dir, "tokenizer", name)
+    with FileSystems.create(target) as handle:
+        handle.write(model)
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_proto=model)
+    return {
+        "path": f"tokenizer/{name}",
+        "source": source,
+        "sha256": hashlib.sha256(model).hexdigest(),
+        "vocab_size": processor.vocab_size(),
+        "eos_id": processor.eos_id(),
+        "pad_id": processor.pad_id(),
+    }
 
 
 def summarise_counts(records: Iterable[dict], source_names: Iterable[str]) -> Dict[str, dict]:

@@ -61,7 +61,7 @@ def test_output_contract_fields(sample_run):
     doc = next(_records(out / "docs" / "web"))
     assert {"id", "source", "origin", "text", "meta", "scores"} <= set(doc)
     assert doc["origin"].startswith("http") and doc["text"] and doc["meta"]["language"]
-    assert {"extract", "langid", "exact_dedup", "quality"} <= set(doc["scores"])
+    assert {"extract", "langid", "exact_dedup", "quality", "tokenize"} <= set(doc["scores"])
     rejection = next(_records(out / "rejected" / "quality"))
     assert {"id", "origin", "source", "stage", "reason", "measurements"} <= set(rejection)
     error = next(_records(out / "errors"))
@@ -93,6 +93,10 @@ def test_two_worker_processes_give_the_same_output(sample_run, tmp_path):
     for name in SOURCES:
         assert other["sources"][name]["rejected"] == manifest["sources"][name]["rejected"]
         assert sorted(r["id"] for r in _records(multi / "docs" / name)) == sorted(r["id"] for r in _records(out / "docs" / name))
+    # shards are byte-identical across runs and runner modes
+    assert [(s["path"], s["sha256"]) for s in other["shards"]] == [(s["path"], s["sha256"]) for s in manifest["shards"]]
+    for shard in manifest["shards"]:
+        assert (multi / shard["path"]).read_bytes() == (out / shard["path"]).read_bytes()
 
 
 def test_quick_run_with_inputs_and_a_stage_subset(tmp_path):
@@ -135,3 +139,45 @@ def test_console_script_help():
     assert result.returncode == 0 and "--direct_num_workers" in result.stdout
     result = subprocess.run([str(winnow)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "run" in result.stdout
+
+
+def test_shards_decode_to_every_written_document_exactly(sample_run):
+    import hashlib
+
+    from pipeline.shards import iter_documents, shard_paths
+    from transforms.tokenize import Tokenizer
+
+    out, manifest = sample_run
+    tokenizer = Tokenizer(str(out / manifest["tokenizer"]["path"]))
+    assert hashlib.sha256((out / manifest["tokenizer"]["path"]).read_bytes()).hexdigest() == manifest["tokenizer"]["sha256"]
+    for name in SOURCES:
+        texts = {r["id"]: r["text"] for r in _records(out / "docs" / name)}
+        rows = [row for path in shard_paths(str(out), name) for row in iter_documents(path)]
+        assert sorted(r["id"] for r in rows) == sorted(texts)  # every written document, once
+        for row in rows:
+            assert tokenizer.decode(row["tokens"]) == texts[row["id"]]
+            assert row["n_tokens"] == len(row["tokens"]) and row["tokens"][-1] == tokenizer.eos_id
+        assert sum(r["n_tokens"] for r in rows) == manifest["tokens_per_source"][name] > 0
+    for shard in manifest["shards"]:
+        data = (out / shard["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == shard["sha256"] and len(data) == shard["bytes"]
+
+
+def test_code_shards_carry_their_licence(sample_run):
+    from pipeline.shards import iter_documents, shard_paths
+
+    out, _ = sample_run
+    rows = [r for p in shard_paths(str(out), "code") for r in iter_documents(p, columns=("origin", "license"))]
+    assert {r["license"] for r in rows} == {"BSD-3-Clause", "MIT", "GPL-3.0-or-later"}
+
+
+def test_packed_sequences_have_the_configured_length(sample_run):
+    from pipeline.shards import iter_tokens
+
+    out, manifest = sample_run
+    sequences = list(iter_tokens(str(out), "code", packed=True))
+    assert sequences and {len(s) for s in sequences} == {4096}
+    packed = [s["packed"] for s in manifest["shards"] if s["source"] == "code"]
+    assert sum(p["sequences"] for p in packed) == len(sequences)
+    tokens = manifest["tokens_per_source"]["code"]
+    assert len(sequences) * 4096 == tokens + sum(p["pad_tokens"] for p in packed)

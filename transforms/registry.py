@@ -14,6 +14,8 @@ from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
 from transforms.langid import LangIdParams, LanguageId
 from transforms.quality import Quality, QualityParams
+from transforms.shards import Tokenize
+from transforms.tokenize import TokenizeParams
 
 STAGE_ORDER = (
     "extract",
@@ -42,23 +44,24 @@ class StageSpec:
     name: str
     scope: str  # "document" or "global"
     Params: type
-    build: Callable  # params -> Stage (document scope) or PTransform (global scope)
+    build: Callable  # params -> Stage (document scope); (params, output_dir) -> PTransform (global scope)
 
 
 STAGES: Dict[str, StageSpec] = {
     "extract": StageSpec("extract", "document", ExtractParams, Extract),
     "langid": StageSpec("langid", "document", LangIdParams, LanguageId),
-    "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params: ExactDedup()),
+    "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
+    "tokenize": StageSpec("tokenize", "global", TokenizeParams, Tokenize),
 }
 
 # What `winnow run --input` runs for each kind of source when --stages is not given.
 DEFAULT_STAGES_BY_KIND = {
-    "web": ("extract", "langid", "exact_dedup", "quality"),
-    "math": ("extract", "langid", "exact_dedup"),
-    "code": ("exact_dedup",),
-    "licensed": ("extract", "langid", "exact_dedup"),
-    "public": ("extract", "langid", "exact_dedup", "quality"),
+    "web": ("extract", "langid", "exact_dedup", "quality", "tokenize"),
+    "math": ("extract", "langid", "exact_dedup", "tokenize"),
+    "code": ("exact_dedup", "tokenize"),
+    "licensed": ("extract", "langid", "exact_dedup", "tokenize"),
+    "public": ("extract", "langid", "exact_dedup", "quality", "tokenize"),
 }
 
 
