@@ -12,7 +12,7 @@ setup(
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
                                     "classifiers", "classifiers.*", "benchmarks_ngrams", "benchmarks_ngrams.*"]),
     package_data={
-        "pipeline": ["default_config.yaml", "sample/*", "sample/*/*", "sample/SOURCES.md"],
+        "pipeline": ["default_config.yaml", "mixtures/*.yaml", "sample/*", "sample/*/*"],
         "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md"],
         "benchmarks_ngrams": ["*.md"],
     },
@@ -32,6 +32,7 @@ setup(
         "PyYAML>=6,<7",
         "zstandard>=0.22",  # .zst inputs through Beam's CompressionTypes.ZSTD
     ],
-    extras_require={"test": ["pytest>=8,<10"]},
+    # datasets: only to prove in the tests that Hugging Face `load_dataset("parquet")` opens the shards
+    extras_require={"test": ["pytest>=8,<10", "datasets>=2.19"]},
     entry_points={"console_scripts": ["winnow=pipeline.cli:main"]},
 )

@@ -80,6 +80,17 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="seed of the sample")
     train.add_argument("--threads", type=int, default=2, help="training threads")
     train.add_argument("-v", "--verbose", action="store_true", help="show SentencePiece's training log")
+
+    mix = commands.add_parser(
+        "mix",
+        help="a training stage's sampling plan from mixture weights and a run's token counts",
+        description="Write the sampling plan of one training stage (core, continued, context_lengthening ...): "
+                    "per source its weight, target tokens, epochs and shards. Default output: OUT/mixtures/<stage>.json.",
+    )
+    mix.add_argument("--run", metavar="OUT", required=True, help="the output directory of a winnow run")
+    mix.add_argument("--mixture", metavar="FILE", required=True, help="mixture YAML (see pipeline/mixtures/afm_stages.yaml)")
+    mix.add_argument("--stage", required=True, help="the training stage in the mixture file")
+    mix.add_argument("--output", metavar="FILE", help="where to write the plan (JSON)")
     return parser
 
 
@@ -118,7 +129,7 @@ def _add_options_of(cls, parser) -> None:
 
 # What a winnow run writes at the top of its output directory; --overwrite deletes nothing else.
 _OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts", "_shards",
-                   "report.html", "shards", "packed", "tokenizer"}
+                   "report.html", "shards", "packed", "tokenizer", "mixtures"}
 
 
 def delete_tree(path: str) -> None:
@@ -216,6 +227,27 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def mix_command(args) -> int:
+    import json
+
+    from apache_beam.io.filesystems import FileSystems
+
+    from pipeline.mixture import format_plan, load_mixture, plan_mixture, write_plan
+
+    manifest_path = FileSystems.join(args.run, "manifest.json")
+    if not FileSystems.exists(manifest_path):
+        raise UsageError(f"{manifest_path} not found: --run must be the output directory of a complete winnow run")
+    with FileSystems.open(manifest_path) as handle:
+        manifest = json.loads(handle.read())
+    plan = plan_mixture(manifest, load_mixture(args.mixture, args.stage))
+    plan["run"] = args.run
+    output = args.output or FileSystems.join(args.run, "mixtures", f"{args.stage}.json")
+    write_plan(plan, output)
+    print(format_plan(plan))
+    print(f"plan: {output}")
+    return EXIT_OK
+
+
 def tokenizer_command(args) -> int:
     from pipeline.tokenizer_train import train_command
     from transforms.tokenize import TokenizerSettings
@@ -289,6 +321,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command == "tokenizer":
             return tokenizer_command(args)
+        if args.command == "mix":
+            return mix_command(args)
         return run_command(args, beam_args)
     except (ConfigError, UsageError) as error:
         print(f"winnow: error: {error}", file=sys.stderr)

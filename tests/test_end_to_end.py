@@ -181,3 +181,46 @@ def test_packed_sequences_have_the_configured_length(sample_run):
     assert sum(p["sequences"] for p in packed) == len(sequences)
     tokens = manifest["tokens_per_source"]["code"]
     assert len(sequences) * 4096 == tokens + sum(p["pad_tokens"] for p in packed)
+
+
+def test_mix_plans_a_training_stage_from_the_runs_token_counts(sample_run, tmp_path, capsys):
+    from pipeline.mixture import load_mixture, plan_mixture
+
+    out, manifest = sample_run
+    mixture_file = str(Path(__file__).resolve().parent.parent / "pipeline" / "mixtures" / "afm_stages.yaml")
+    core = plan_mixture(manifest, load_mixture(mixture_file, "core"))
+    tokens = manifest["tokens_per_source"]
+    for source, entry in core["sources"].items():
+        assert entry["available_tokens"] == tokens[source]
+        assert entry["epochs"] <= 1.0 + 1e-9  # core: no source repeated
+        assert sum(s["tokens"] for s in entry["shards"]) == tokens[source]
+    assert max(e["epochs"] for e in core["sources"].values()) == pytest.approx(1.0, abs=1e-3)
+    targets = {s: e["target_tokens"] for s, e in core["sources"].items()}
+    assert targets["web"] == pytest.approx(3 * targets["cc_text"], rel=1e-3)  # weights 0.6 : 0.2
+
+    plan_path = tmp_path / "core.json"
+    assert main(["mix", "--run", str(out), "--mixture", mixture_file, "--stage", "continued",
+                 "--output", str(plan_path)]) == 0
+    continued = json.loads(plan_path.read_text())
+    assert continued["sources"]["math"]["epochs"] == pytest.approx(4.0, abs=1e-3)  # the scarce source caps it
+    assert main(["mix", "--run", str(out), "--mixture", mixture_file, "--stage", "context_lengthening"]) == 2
+    assert "was not packed to that length" in capsys.readouterr().err
+
+
+def test_shards_open_with_hugging_face_datasets(sample_run, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
+    from pipeline.shards import shard_paths
+    from transforms.tokenize import Tokenizer
+
+    out, manifest = sample_run
+    files = shard_paths(str(out), "web")
+    dataset = datasets.load_dataset("parquet", data_files=files, split="train", cache_dir=str(tmp_path / "cache"))
+    assert len(dataset) == manifest["sources"]["web"]["written"]
+    tokenizer = Tokenizer(str(out / manifest["tokenizer"]["path"]))
+    texts = {r["id"]: r["text"] for r in _records(out / "docs" / "web")}
+    row = dataset[0]
+    assert tokenizer.decode(row["tokens"]) == texts[row["id"]]
