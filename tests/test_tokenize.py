@@ -84,3 +84,21 @@ def test_shard_bytes_are_deterministic_and_open_with_pyarrow(tmp_path, tokenizer
     assert table.column("id").to_pylist() == [f"id{i}" for i in range(5)]
     assert tokenizer.decode(table.column("tokens")[2].as_py()) == texts[2]
     assert table.schema.field("tokens").type.value_type.bit_width == 32
+
+
+def test_tokenizer_train_command_writes_model_and_settings(tmp_path, capsys):
+    from pipeline.cli import main
+    from tests.conftest import DATA
+
+    prefix = tmp_path / "tok"
+    code = main(["tokenizer", "train", "--input", str(DATA / "web_text" / "*.jsonl.gz"),
+                 "--input", str(DATA / "web_text" / "robots_with_comments.txt"),
+                 "--vocab-size", "700", "--max-chunks", "8", "--output", str(prefix)])
+    assert code == 0
+    record = json.loads((tmp_path / "tok.settings.json").read_text())
+    assert record["documents_read"] == 11 and record["chunks_sampled"] == 8  # 10 rows + 1 file, sampled down
+    assert record["trainer_options"]["split_digits"] and record["trainer_options"]["byte_fallback"]
+    tokenizer = Tokenizer(str(tmp_path / "tok.model"))
+    assert tokenizer.vocab_size == record["vocab_size"] <= 700
+    assert "training BPE" in capsys.readouterr().err
+    assert main(["tokenizer", "train", "--input", str(tmp_path / "none*.txt"), "--output", str(prefix)]) == 2
