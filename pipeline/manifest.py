@@ -18,6 +18,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 
 from transforms.shards import SHARD_INFO_DIR
+from transforms.shards import write_atomically as write_bytes_atomically
 from transforms.stage import METRICS_PREFIX
 from transforms.tokenize import tokenizer_model_path
 
@@ -141,12 +142,8 @@ def query_metrics(result) -> Mapping:
 
 
 def write_atomically(path: str, text: str) -> None:
-    temporary = path + ".tmp"
-    with FileSystems.create(temporary) as handle:
-        handle.write(text.encode("utf-8"))
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([temporary], [path])
+    """Temp file then rename: readers never see a half-written file."""
+    write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def write_manifest(output_dir: str, manifest: Mapping) -> str:
