@@ -21,7 +21,7 @@ import dataclasses
 import glob
 import os
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence
 
 import yaml
 
@@ -70,9 +70,6 @@ class Config:
     file: str
     sources: tuple
     global_params: Mapping[str, Any]  # stage name -> Params for global stages
-
-    def stage_names(self) -> List[str]:
-        return in_flow_order({name for source in self.sources for name in source.stages})
 
     def resolved(self) -> dict:
         """The configuration as run, every default filled in: written to the manifest."""

@@ -8,7 +8,7 @@ set of parameters (dedup across sources needs one definition of a duplicate).
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict
 
 from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
@@ -63,10 +63,6 @@ DEFAULT_STAGES_BY_KIND = {
     "licensed": ("extract", "langid", "exact_dedup", "tokenize"),
     "public": ("extract", "langid", "exact_dedup", "quality", "tokenize"),
 }
-
-
-def stage_spec(name: str) -> Optional[StageSpec]:
-    return STAGES.get(name)
 
 
 def in_flow_order(names) -> list:

@@ -20,14 +20,13 @@ UNK_ID, BOS_ID, EOS_ID, PAD_ID = 0, 1, 2, 3
 # Newline and tab as whole pieces: without them every line break of every document would cost a
 # byte-fallback token.
 USER_SYMBOLS = ("\n", "\t")
-REPORT_VOCAB_SIZES = (49152, 100352)  # on-device and server models in the AFM report
 
 
 @dataclasses.dataclass(frozen=True)
 class TokenizerSettings:
     """How a tokenizer is trained; the defaults are the report's choices."""
 
-    vocab_size: int = 49152
+    vocab_size: int = 49152  # the report's on-device model; its server model uses 100352
     character_coverage: float = 0.9995
     max_piece_length: int = 16
     seed_sentencepiece_size: int = 1_000_000
