@@ -1,6 +1,5 @@
 """Ingestion on real files: WARC (per-record gzip, whole-file gzip, truncated, ARC), JSONL, Parquet, HTML."""
 import gzip
-import io
 import json
 from collections import Counter
 

@@ -8,7 +8,7 @@ from tests.conftest import BEAM_TEST_OPTIONS
 from transforms.document import Document, DocumentCoder
 from transforms.exact_dedup import ExactDedup, content_hash, normalize_for_exact_match, pick_survivor
 from transforms.quality import Quality, QualityParams
-from transforms.stage import KEPT, REJECTED, RunStage, Stage, Verdict
+from transforms.stage import KEPT, REJECTED, RunStage, Stage
 
 
 def _docs(cc_documents, n=6):

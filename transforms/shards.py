@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import math
-from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 import apache_beam as beam
 import numpy as np
