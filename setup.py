@@ -22,6 +22,7 @@ setup(
         "datasketch>=1.6,<3",
         "trafilatura>=2.0,<3",
         "lxml_html_clean>=0.4",  # trafilatura imports lxml.html.clean, now a separate project
+        "resiliparse>=0.14,<3",  # lexbor-based fast extraction path (transforms/extraction)
         "charset-normalizer>=3,<4",
         "fasttext-numpy2>=0.10,<0.11",  # the fastText build that predicts under numpy 2
         "presidio-analyzer>=2.2,<3",

@@ -48,9 +48,9 @@ def extracted_warc_pages():
 @pytest.fixture(scope="session")
 def german_article():
     """A real German article (spektrum.de, from trafilatura's evaluation set), extracted."""
-    from transforms.extract import ExtractParams, extract_main_text
+    from transforms.extraction.extractors import extract_body
     from transforms.ingest.decode import decode_html
 
     path = DATA / "extraction" / "trafilatura_eval" / "html" / "spektrum.de.engelbart.html.gz"
     html = decode_html(gzip.decompress(path.read_bytes()))[0]
-    return extract_main_text(html, None, ExtractParams())["text"]
+    return extract_body(html, None).text

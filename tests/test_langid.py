@@ -7,7 +7,7 @@ import pytest
 from classifiers.langid import LanguageIdentifier
 from tests.conftest import DATA
 from transforms.document import Document
-from transforms.extract import ExtractParams, extract_main_text
+from transforms.extraction.extractors import extract_body
 from transforms.ingest.decode import decode_html
 from transforms.langid import LangIdParams, LanguageId
 
@@ -25,7 +25,7 @@ def _labelled_pages():
     evaldata = json.loads((TRAF / "evaldata.json").read_text())
     for url, case in evaldata.items():
         html = decode_html(gzip.decompress((TRAF / "html" / case["file"]).read_bytes()))[0]
-        yield extract_main_text(html, url, ExtractParams())["text"], case["language"]
+        yield extract_body(html, url).text, case["language"]
 
 
 def test_identifies_the_language_of_real_pages(identifier):

@@ -1,60 +1,36 @@
-"""Stage `extract`: HTML -> main text with trafilatura (boilerplate, navigation and comments removed).
+"""Stage `extract`: HTML -> main text (boilerplate, navigation and comments removed, math kept as TeX).
 
-Documents that arrive as clean text (no `html`) pass through untouched, so a source can mix WARC
-pages and pre-extracted JSONL rows.
+The extractors and the policy combining them live in `transforms/extraction/`; this stage adds the
+guards a crawl needs: a size cap before parsing, a wall-clock budget per page, and rejections that
+say why (`html_too_large`, `timeout`, `empty`, `too_short`). Documents that arrive as clean text (no
+`html`) pass through untouched, so a source can mix WARC pages and pre-extracted JSONL rows.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+import time
 
 from transforms.document import Document
+from transforms.extraction.extractors import METHODS, extract_body, trafilatura_config
+from transforms.extraction.metadata import page_metadata
 from transforms.params import param
 from transforms.stage import Stage, Verdict
+from transforms.time_budget import BudgetExceeded, time_budget
 
 
 @dataclasses.dataclass(frozen=True)
 class ExtractParams:
-    fast: bool = param(True, help="skip trafilatura's fallback extractors (about 2x faster)")
-    favor_precision: bool = param(True, help="prefer dropping borderline boilerplate over keeping it")
-    include_tables: bool = param(True)
-    include_comments: bool = param(False, help="user comment sections are not body text")
-    with_metadata: bool = param(False, help="title and publication date into meta (halves throughput)")
+    method: str = param("combined", choices=METHODS,
+                        help="combined: trafilatura, with the fast path as second opinion on short results; "
+                             "fast: resiliparse + block scoring only (~4x the pages/s, a few F1 points less); "
+                             "trafilatura: trafilatura alone")
+    second_opinion_below: int = param(500, ge=0, help="combined: consult the fast path when trafilatura "
+                                                      "returns fewer characters than this")
     min_chars: int = param(50, ge=0, help="shorter extractions are rejected as too_short")
     max_html_chars: int = param(5_000_000, ge=1, help="larger pages are rejected before parsing")
-
-
-def trafilatura_config():
-    """trafilatura's default config with its signal-based timeout off: Beam runs DoFns off the main
-    thread, where signal.alarm raises."""
-    from trafilatura.settings import use_config
-
-    config = use_config()
-    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
-    return config
-
-
-def extract_main_text(html: str, url: Optional[str], params: ExtractParams, config=None) -> Optional[dict]:
-    """Pure: HTML -> {'text', 'title', 'date'} or None when no main text was found."""
-    import trafilatura
-
-    result = trafilatura.bare_extraction(
-        html,
-        url=url,
-        fast=params.fast,
-        favor_precision=params.favor_precision,
-        include_tables=params.include_tables,
-        include_comments=params.include_comments,
-        with_metadata=params.with_metadata,
-        config=config or trafilatura_config(),
-    )
-    if result is None or not result.text:
-        return None
-    return {
-        "text": result.text,
-        "title": result.title,
-        "date": result.date,
-    }
+    time_budget_seconds: float = param(10.0, ge=0.0, help="wall-clock budget per page (0: none); "
+                                                          "pages over it are rejected as timeout")
+    with_metadata: bool = param(True, help="title, declared language and publication date into meta")
 
 
 class Extract(Stage):
@@ -68,16 +44,27 @@ class Extract(Stage):
     def judge(self, doc: Document) -> Verdict:
         if doc.html is None:
             return Verdict.keep(doc)
-        html_chars = len(doc.html)
+        html = doc.html
+        html_chars = len(html)
         if html_chars > self.params.max_html_chars:
             return Verdict.reject("html_too_large", html_chars=html_chars)
         url = doc.origin if doc.origin.startswith(("http://", "https://")) else None
-        extracted = extract_main_text(doc.html, url, self.params, self._config)
-        if extracted is None:
-            return Verdict.reject("no_content", html_chars=html_chars)
-        text = extracted.pop("text")
+        started = time.perf_counter()
+        try:
+            with time_budget(self.params.time_budget_seconds):
+                extraction = extract_body(html, url, self.params.method, self._config,
+                                          second_opinion_below=self.params.second_opinion_below)
+        except BudgetExceeded:
+            return Verdict.reject("timeout", html_chars=html_chars,
+                                  seconds=round(time.perf_counter() - started, 3))
+        text = extraction.text.strip()
+        if not text:
+            return Verdict.reject("empty", html_chars=html_chars)
         if len(text) < self.params.min_chars:
             return Verdict.reject("too_short", chars=len(text), html_chars=html_chars)
-        meta = {k: v for k, v in extracted.items() if v}
-        new_doc = doc.with_text(text, extractor="trafilatura", **meta)
-        return Verdict.keep(new_doc, chars=len(text), html_chars=html_chars)
+        meta = {"extractor": extraction.extractor}
+        if extraction.formulas:
+            meta["formulas"] = extraction.formulas
+        if self.params.with_metadata:
+            meta.update(page_metadata(html))
+        return Verdict.keep(doc.with_text(text, **meta), chars=len(text), html_chars=html_chars)
