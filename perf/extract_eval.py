@@ -116,7 +116,7 @@ def main(argv=None):
     chosen = {k: v for k, v in extractors().items() if not args.methods or k in args.methods}
     print(f"AEB: {len(aeb)} pages; trafilatura eval: {len(evalset)} pages; single thread, best of {args.rounds}")
     header = (f"{'extractor':<28}{'AEB P':>7}{'R':>7}{'F1':>7}{'pages/s':>9}   "
-              f"{'TEV P':>7}{'R':>7}{'F1':>7}{'with':>7}{'w/o':>7}{'pages/s':>9}{'speed':>7}")
+              f"{'TEV P':>7}{'R':>7}{'F1':>7}{'with':>7}{'w/o':>7}{'pages/s':>9}")
     print(header)
     rows = {}
     for name, fn in chosen.items():
@@ -125,10 +125,8 @@ def main(argv=None):
         outputs, tev_rate = timed(fn, evalset, args.rounds)
         tp, tr, tf, found, absent = score_snippets(outputs, evalset)
         rows[name] = (aeb_rate, tev_rate)
-        base = rows.get("trafilatura default")
-        speed = ""
         print(f"{name:<28}{p:>7.3f}{r:>7.3f}{f:>7.3f}{aeb_rate:>9.1f}   "
-              f"{tp:>7.3f}{tr:>7.3f}{tf:>7.3f}{found:>7.3f}{absent:>7.3f}{tev_rate:>9.1f}{speed:>7}", flush=True)
+              f"{tp:>7.3f}{tr:>7.3f}{tf:>7.3f}{found:>7.3f}{absent:>7.3f}{tev_rate:>9.1f}", flush=True)
     if "trafilatura default" in rows:
         base_pages = len(aeb) / rows["trafilatura default"][0] + len(evalset) / rows["trafilatura default"][1]
         print("\nthroughput over both sets relative to trafilatura default (same run):")
