@@ -14,8 +14,6 @@ Each becomes a text node `$tex$` (inline) or `$$tex$$` (display) in place.
 from __future__ import annotations
 
 import re
-from typing import Optional
-
 # A cheap test on the raw page: most pages have no math markup and skip the parse and tree walk.
 # Plain substring tests: a case-insensitive regex over a 200 KB page costs more than the extraction.
 MATH_MARKERS = ("<math", "<MATH", "math/tex", "katex", "latex", "mwe-math", "mjx-container")
@@ -218,9 +216,3 @@ def rewrite_math(root) -> int:
         count += 1
     return count
 
-
-def tex_count(text: Optional[str]) -> int:
-    """How many delimited formulas a text holds (for tests and meta)."""
-    if not text:
-        return 0
-    return len(re.findall(r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|\\\[.+?\\\]", text, re.S))
