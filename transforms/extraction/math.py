@@ -139,7 +139,7 @@ def mathml_to_tex(element) -> str:
     if name == "munder" and len(parts) == 2:
         return _group(parts[0]) + "_" + _group(parts[1])
     if name == "mover" and len(parts) == 2:
-        accents = {"^": "\\hat", "\u005e": "\\hat", "\u02c6": "\\hat", "\u00af": "\\bar", "\u2015": "\\bar",
+        accents = {"^": "\\hat", "\u02c6": "\\hat", "\u00af": "\\bar", "\u2015": "\\bar",
                    "~": "\\tilde", "\u02dc": "\\tilde", "\u2192": "\\vec", "\u02d9": "\\dot", "\u00a8": "\\ddot"}
         raw = (kids[1].text or "").strip() if len(kids) == 2 else ""
         if raw in accents:
