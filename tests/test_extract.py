@@ -44,7 +44,7 @@ def test_article_bodies_match_ground_truth(method, floor):
     assert min(scores.values()) >= floor, scores
 
 
-@pytest.mark.parametrize("method, max_leaked", [("combined", 0.1), ("fast", 0.2)])
+@pytest.mark.parametrize("method, max_leaked", [("combined", 0.1), ("fast", 0.1)])
 def test_boilerplate_is_dropped_and_body_kept_across_languages(method, max_leaked):
     evaldata = json.loads((TRAF / "evaldata.json").read_text())
     found_with = total_with = leaked_without = total_without = 0
@@ -56,6 +56,73 @@ def test_boilerplate_is_dropped_and_body_kept_across_languages(method, max_leake
         total_without += len(case["without"])
     assert found_with / total_with >= 0.9
     assert leaked_without / total_without <= max_leaked
+
+
+def test_combined_asks_trafilatura_when_the_fast_path_finds_too_little():
+    # parcoabruzzo.it opens <body> with `<noscript><div ...></noscript>`: lexbor parses the whole page
+    # into the noscript element, so the fast path finds no text; trafilatura reads the article.
+    url = "http://www.parcoabruzzo.it/dettaglio.php?id=58354"
+    case = json.loads((TRAF / "evaldata.json").read_text())[url]
+    html = _page(TRAF / "html" / case["file"])
+    assert extract_body(html, url, "fast").text == ""
+    combined = extract_body(html, url, "combined")
+    assert combined.extractor == "trafilatura"
+    assert all(snippet in combined.text for snippet in case["with"])
+    assert not any(snippet in combined.text for snippet in case["without"])
+
+
+@pytest.mark.parametrize("file, rank, css_class", [
+    ("shingon-reiki.de.schamanismus.html.gz", 0, "entry-content"),  # WordPress
+    ("bondyblog.fr.paris-8.html.gz", 0, "postContent"),
+    ("eldeber.com.bo-autos.html.gz", 1, "article template-1"),  # a bare <article>
+    ("caktusgroup.com.django.html.gz", 3, None),  # <main id="main-content">
+])
+def test_content_root_is_found_and_its_boilerplate_dropped(file, rank, css_class):
+    from resiliparse.parse.html import HTMLTree
+    from transforms.extraction.content_root import find_content_roots
+
+    url, case = next((u, c) for u, c in json.loads((TRAF / "evaldata.json").read_text()).items() if c["file"] == file)
+    html = _page(TRAF / "html" / file)
+    found_rank, root = next(find_content_roots(HTMLTree.parse(html).body))
+    assert (found_rank, root.getattr("class")) == (rank, css_class)
+    text = extract_body(html, url, "fast").text
+    assert all(snippet in text for snippet in case["with"])
+    assert not any(snippet in text for snippet in case["without"])
+
+
+def _root_page(inner):
+    return ("<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav>"
+            f"<div class='entry-content'>{inner}</div><footer>(c) Example</footer></body></html>")
+
+
+PARAGRAPH = "<p>" + "This sentence is part of the article body and carries its meaning. " * 4 + "</p>"
+
+
+def test_root_keeps_inner_lists_and_drops_trailing_link_sections():
+    html = _root_page(
+        "<h2>Ingredients</h2><ul><li>200 g flour</li><li>2 eggs</li><li>1 cup milk</li></ul>"
+        + PARAGRAPH * 2
+        + "<div class='share-buttons'><a href='/s'>Share on X</a></div>"
+        + "<h3>Related articles</h3><ul>" + "".join(f"<li><a href='/r{i}'>Another story number {i}</a></li>"
+                                                   for i in range(5)) + "</ul>"
+        + "<p>Tags: <a href='/t/a'>baking</a>, <a href='/t/b'>eggs</a></p>")
+    text = extract_body(html, None, "fast").text
+    assert "- 200 g flour\n- 2 eggs\n- 1 cup milk" in text  # a list inside the article stays
+    assert "Ingredients" in text and "article body" in text
+    for boilerplate in ("Share on X", "Related articles", "Another story", "Tags:", "Home", "(c) Example"):
+        assert boilerplate not in text
+
+
+def test_boilerplate_rules_that_would_empty_the_root_are_not_applied():
+    # A theme that names the article's own wrapper like a widget: the rule would remove everything.
+    html = _root_page("<div class='widget-text'>" + PARAGRAPH * 3 + "</div>")
+    assert "article body" in extract_body(html, None, "fast").text
+
+
+def test_invisible_characters_are_removed():
+    html = _root_page(PARAGRAPH.replace("sentence", "sen\u00adtence").replace("article", "arti\u200bcle") * 2)
+    text = extract_body(html, None, "fast").text
+    assert "sentence" in text and "article" in text and "\u00ad" not in text
 
 
 def _html_doc(html, origin="https://example.org/page"):
@@ -71,7 +138,7 @@ def test_stage_replaces_html_with_text_and_records_metadata():
     assert verdict.kept
     doc = verdict.document
     assert doc.html is None and doc.text.startswith("(Reuters)")
-    assert doc.meta["extractor"] == "trafilatura"
+    assert doc.meta["extractor"] == "fast"  # an article container: no second opinion needed
     assert "WeWork" in doc.meta["title"]
     assert doc.meta["html_lang"] == "en"
     assert verdict.measurements["chars"] == len(doc.text)

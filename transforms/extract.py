@@ -21,11 +21,10 @@ from transforms.time_budget import BudgetExceeded, time_budget
 @dataclasses.dataclass(frozen=True)
 class ExtractParams:
     method: str = param("combined", choices=METHODS,
-                        help="combined: trafilatura, with the fast path as second opinion on short results; "
-                             "fast: resiliparse + block scoring only (~4x the pages/s, a few F1 points less); "
-                             "trafilatura: trafilatura alone")
-    second_opinion_below: int = param(500, ge=0, help="combined: consult the fast path when trafilatura "
-                                                      "returns fewer characters than this")
+                        help="combined: the fast path, with trafilatura as second opinion on short results; "
+                             "fast: content root + block rules on resiliparse only; trafilatura: trafilatura alone")
+    second_opinion_below: int = param(500, ge=0, help="combined: also run trafilatura when the fast path "
+                                                      "returns fewer characters than this; the longer text wins")
     min_chars: int = param(50, ge=0, help="shorter extractions are rejected as too_short")
     max_html_chars: int = param(5_000_000, ge=1, help="larger pages are rejected before parsing")
     time_budget_seconds: float = param(10.0, ge=0.0, help="wall-clock budget per page (0: none); "

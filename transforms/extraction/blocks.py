@@ -1,16 +1,18 @@
-"""The fast path's boilerplate removal: text blocks with link density, a main-content region, and
-trims at its edges.
+"""Text blocks with link density, and the rules that keep the article's blocks.
 
-Input is resiliparse's `minimal_html` rendering of the page (its own main-content pass has already
-dropped `<nav>`, `<footer>`, hidden and other obvious boilerplate), which keeps only `<p>`, `<h1-6>`,
-lists, `<pre>`, `<br>` and links. A regex tokenizer reads it (walking resiliparse's DOM from Python
-costs ~10x more). Each block gets its word count and the words inside links, as in Boilerpipe
-(Kohlschütter et al., 2010). The main content is the contiguous run of blocks with the largest sum of
-(words outside links - words inside links - a per-block cost), a maximum-subarray search: long
-paragraphs carry short headings and captions between them, while link lists and one-line widgets at
-either end cost more than they bring. Then the edges are adjusted: a heading or a solid paragraph
-just outside the run joins it (the lead and the title), and a headed section at its end whose body
-has no real paragraph ("Related articles", "Leave a reply") leaves it.
+Input is resiliparse's `minimal_html` rendering (only `<p>`, `<h1-6>`, lists, `<pre>`, `<br>` and
+links survive), read by a regex tokenizer (walking resiliparse's DOM from Python costs ~10x more).
+Each block gets its word count and the words inside links, as in Boilerpipe (Kohlschütter et al.,
+2010). Two selections:
+
+- Inside a content container (`select_root_text`): the container is already the article, so blocks
+  are kept in order except link debris (menus, tag lists), headed sections with no real text after
+  the article ("Related articles") and short unfinished lines at the very end ("Tags: ...").
+- Over a whole page (`select_main_text`): the main content is the contiguous run of blocks with the
+  largest sum of (words outside links - words inside links - a per-block cost), a maximum-subarray
+  search: long paragraphs carry short headings and captions between them, while link lists and
+  one-line widgets at either end cost more than they bring. A heading or a solid paragraph just
+  outside the run joins it (the title, the lead), and hollow sections and a ragged tail leave it.
 """
 from __future__ import annotations
 
@@ -157,25 +159,85 @@ def widen_region(blocks: Sequence[Block], keep: List[bool], min_words: int = 10,
     return keep
 
 
-def drop_hollow_sections(blocks: Sequence[Block], keep: List[bool], min_words: int = 15) -> List[bool]:
-    """Inside the region, drop a heading and the blocks under it when none of them is a real paragraph:
-    "Related articles" over a link list, "Leave a reply" over a form's labels."""
+def _is_solid(block: Block, min_words: int) -> bool:
+    return block.kind == "pre" or (block.own_words >= min_words and block.link_density < 0.5)
+
+
+def drop_hollow_sections(blocks: Sequence[Block], keep: List[bool], min_words: int = 15,
+                         keep_inner_text_sections: bool = False) -> List[bool]:
+    """Drop a heading and the blocks under it when none of them is a real paragraph or code: "Related
+    articles" over a link list, "Leave a reply" over a form's labels.
+
+    With `keep_inner_text_sections` (inside a known content root) a section of short items without
+    links before the article's last paragraph stays: an ingredient list, a summary in bullets. Sections
+    after the last paragraph still go unless they hold real text: that is where "More on this topic",
+    contact boxes and newsletter pitches sit."""
     kept = [i for i, k in enumerate(keep) if k]
     keep = list(keep)
+    solid = [position for position, i in enumerate(kept) if _is_solid(blocks[i], min_words)]
+    last_solid = solid[-1] if solid else -1
     position = 0
     while position < len(kept):
-        if blocks[kept[position]].kind != "h":
+        heading = blocks[kept[position]]
+        if heading.kind != "h" or heading.own_words >= min_words:  # a long "heading" is a paragraph
             position += 1
             continue
         end = position + 1
         while end < len(kept) and blocks[kept[end]].kind != "h":
             end += 1
         body = [blocks[kept[j]] for j in range(position + 1, end)]
-        if not any(b.own_words >= min_words and b.link_density < 0.5 for b in body):
+        if not any(_is_solid(b, min_words) for b in body) and not (
+                keep_inner_text_sections and _is_text_section(body, trailing=position > last_solid)):
             for j in range(position, end):
                 keep[kept[j]] = False
         position = end
     return keep
+
+
+def _is_text_section(body: Sequence[Block], trailing: bool) -> bool:
+    words = sum(b.words for b in body)
+    link_words = sum(b.link_words for b in body)
+    if not words or link_words > (0.3 if trailing else 0.5) * words:
+        return False
+    return not trailing or words - link_words >= 20
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;)\"'»“”…。！？]\s*$")
+
+
+def trim_tail(blocks: Sequence[Block], keep: List[bool], max_words: int = 9) -> List[bool]:
+    """Drop short unfinished lines and link lines from the end of the text ("Tags: a, b", "Explore
+    further", "Share"), stopping at the first real sentence, code block or plain list item."""
+    keep = list(keep)
+    for i in range(len(blocks) - 1, -1, -1):
+        if not keep[i]:
+            continue
+        block = blocks[i]
+        if block.kind == "pre" or (block.kind == "li" and not block.link_words):
+            break
+        if (block.words < max_words and not _ENDS_SENTENCE.search(block.text)) or block.link_density > 0.5:
+            keep[i] = False
+        else:
+            break
+    return keep
+
+
+def is_link_debris(block: Block) -> bool:
+    """A block that is (nearly) all link text and short, or a list item of links: menus, tag clouds,
+    "read more" lines. Long linked sentences stay (a link spanning a paragraph is still prose)."""
+    if block.link_density > 0.8 and (len(block.text) < 100 or block.kind == "li"):
+        return True
+    return block.words <= 3 and block.link_words > 0 and block.kind != "h"
+
+
+def select_root_text(minimal_html: str) -> tuple:
+    """Inside a content root: drop link debris, hollow sections and a ragged tail; keep the rest in
+    order. Returns (text, blocks kept)."""
+    blocks = parse_blocks(minimal_html)
+    keep = [not is_link_debris(b) for b in blocks]
+    keep = drop_hollow_sections(blocks, keep, keep_inner_text_sections=True)
+    keep = trim_tail(blocks, keep)
+    return render(blocks, keep), sum(keep)
 
 
 def render(blocks: Sequence[Block], keep: Sequence[bool]) -> str:
@@ -203,4 +265,4 @@ def select_main_text(minimal_html: str) -> str:
     keep = main_region(blocks)
     keep = widen_region(blocks, keep)
     keep = drop_hollow_sections(blocks, keep)
-    return render(blocks, keep)
+    return render(blocks, trim_tail(blocks, keep))

@@ -1,12 +1,15 @@
 """The two extractors and the policy that combines them.
 
-- `fast`: resiliparse (lexbor, C++) renders the page's main content as minimal HTML; `blocks` then
-  keeps the main region. ~6x trafilatura's default throughput, a few F1 points below it.
+- `fast`: resiliparse (lexbor, C++) parses the page; the content container is found and its
+  boilerplate skipped with trafilatura's class/id rules written as CSS (`content_root`), and the
+  container's text is cleaned of link debris and trailing junk (`blocks`). Pages without a
+  container get the whole body's main-content region instead. Above trafilatura's F1 on both
+  evaluation sets at ~6x its pages per second (perf/RESULTS.md).
 - `trafilatura`: trafilatura's core extractor (`fast=True`: its readability/jusText fallbacks off,
-  comments off), which on the evaluation sets scores as well as its default mode at ~1.6x the speed.
-- `combined` (the default): trafilatura first; when it finds no body or a much shorter one than the
-  fast path, the fast path's text is taken instead. trafilatura's misses are whole-page failures
-  (a portal page it reads as navigation, a page of short paragraphs), which the fast path catches.
+  comments off).
+- `combined` (the default): the fast path, with trafilatura as a second opinion on pages where the
+  fast path finds little (< 500 characters: no recognisable container, a product or portal page,
+  a page lexbor parses oddly); the longer of the two texts is kept.
 
 Every extractor sees the page after `math.rewrite_math`, so formulas arrive as TeX text.
 """
@@ -17,7 +20,8 @@ import logging
 import re
 from typing import Optional
 
-from transforms.extraction.blocks import select_main_text
+from transforms.extraction.blocks import select_main_text, select_root_text
+from transforms.extraction.content_root import ALL_SKIPPED, ALWAYS_SKIPPED, find_content_roots
 from transforms.extraction.math import has_math_markup, rewrite_math
 
 METHODS = ("combined", "fast", "trafilatura")
@@ -58,11 +62,52 @@ def _main_content_pass_is_safe(html: str) -> bool:
 
 
 def fast_extract(html: str) -> str:
-    from resiliparse.extract.html2text import extract_plain_text
+    """Content root first (trafilatura's container and boilerplate rules as CSS, run by lexbor), then
+    the whole page's main-content region when no root holds an article."""
     from resiliparse.parse.html import HTMLTree
 
+    tree = HTMLTree.parse(html)
+    if tree.body is not None:
+        for _, root in find_content_roots(tree.body):
+            text, kept = select_root_text(_root_minimal_html(HTMLTree.parse(root.html)))
+            if kept >= 2 and len(text) >= MIN_ROOT_CHARS:
+                return text
+        # No container: the whole body under the same rules, its main region kept.
+        text = select_main_text(_root_minimal_html(tree))
+        if len(text) >= MIN_ROOT_CHARS:
+            return text
+    return _page_main_content(tree, html)
+
+
+# A root that yields less than this is a teaser box or a wrapper, not the article (trafilatura's
+# MIN_EXTRACTED_SIZE): the next rank is tried.
+MIN_ROOT_CHARS = 250
+# Below this much text, the boilerplate rules are checked for taking (nearly) everything.
+_CHECK_PRUNING_BELOW = 2000
+
+
+def _root_minimal_html(tree) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    def render(skip):
+        return extract_plain_text(tree, preserve_formatting="minimal_html", links=True, alt_texts=False,
+                                  skip_elements=skip)
+
+    minimal = render(ALL_SKIPPED)
+    if len(minimal) < _CHECK_PRUNING_BELOW:
+        # trafilatura's guard: boilerplate rules that remove 6/7 of the text matched the article.
+        everything = len(extract_plain_text(tree, skip_elements=ALWAYS_SKIPPED))
+        if len(extract_plain_text(tree, skip_elements=ALL_SKIPPED)) <= everything / 7:
+            minimal = render(ALWAYS_SKIPPED)
+    return minimal
+
+
+def _page_main_content(tree, html: str) -> str:
+    """resiliparse's own main-content pass over the whole page, the last resort."""
+    from resiliparse.extract.html2text import extract_plain_text
+
     minimal = extract_plain_text(
-        HTMLTree.parse(html),
+        tree,
         main_content=_main_content_pass_is_safe(html),
         preserve_formatting="minimal_html",
         links=True,  # link text is the main boilerplate signal of `blocks`
@@ -120,22 +165,28 @@ def _prepare(html: str):
     return tree, rewritten, formulas
 
 
+# Zero-width and soft-hyphen characters: invisible on the page, but they split words for the
+# tokenizer and for every n-gram match downstream (dedup, decontamination).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+
+
 def extract_body(html: str, url: Optional[str], method: str = "combined", config=None,
-                 second_opinion_below: int = 500, fallback_ratio: float = 0.5) -> Extraction:
-    """HTML -> main text with the chosen method. Pure apart from trafilatura's config object."""
+                 second_opinion_below: int = 500) -> Extraction:
+    """HTML -> main text with the chosen method. Pure apart from trafilatura's config object.
+
+    `combined`: the fast path first; when it finds less than `second_opinion_below` characters
+    (a page with no recognisable container, a product or portal page), trafilatura reads the page
+    too and the longer text is kept."""
     tree, page, formulas = _prepare(html)
-    if method == "fast":
-        return Extraction(fast_extract(page), "fast", formulas)
-    config = config or trafilatura_config()
-    primary = trafilatura_extract(tree if tree is not None else page, url, config)
     if method == "trafilatura":
-        return Extraction(primary, "trafilatura", formulas)
-    if len(primary) >= second_opinion_below:
-        return Extraction(primary, "trafilatura", formulas)
-    fallback = fast_extract(page)
-    if len(primary) < fallback_ratio * len(fallback):
-        return Extraction(fallback, "fast", formulas)
-    return Extraction(primary, "trafilatura", formulas)
+        text, used = trafilatura_extract(tree if tree is not None else page, url, config or trafilatura_config()), method
+    else:
+        text, used = fast_extract(page), "fast"
+        if method == "combined" and len(text) < second_opinion_below:
+            second = trafilatura_extract(tree if tree is not None else page, url, config or trafilatura_config())
+            if len(second) > len(text):
+                text, used = second, "trafilatura"
+    return Extraction(text.translate(_INVISIBLE), used, formulas)
 
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)  # it logs every page without a body
