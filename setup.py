@@ -13,7 +13,9 @@ setup(
                                     "classifiers", "classifiers.*", "benchmarks_ngrams", "benchmarks_ngrams.*"]),
     package_data={
         "pipeline": ["default_config.yaml", "mixtures/*.yaml", "sample/*", "sample/*/*"],
-        "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md"],
+        "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md",
+                        "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*"],
+        "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
         "benchmarks_ngrams": ["*.md"],
     },
     install_requires=[

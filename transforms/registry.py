@@ -14,6 +14,7 @@ from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
 from transforms.langid import LangIdParams, LanguageId
 from transforms.quality import Quality, QualityParams
+from transforms.safety import Safety, SafetyParams
 from transforms.shards import Tokenize
 from transforms.tokenize import TokenizeParams
 
@@ -50,6 +51,7 @@ class StageSpec:
 STAGES: Dict[str, StageSpec] = {
     "extract": StageSpec("extract", "document", ExtractParams, Extract),
     "langid": StageSpec("langid", "document", LangIdParams, LanguageId),
+    "safety": StageSpec("safety", "document", SafetyParams, Safety),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
     "tokenize": StageSpec("tokenize", "global", TokenizeParams, Tokenize),
@@ -57,11 +59,11 @@ STAGES: Dict[str, StageSpec] = {
 
 # What `winnow run --input` runs for each kind of source when --stages is not given.
 DEFAULT_STAGES_BY_KIND = {
-    "web": ("extract", "langid", "exact_dedup", "quality", "tokenize"),
+    "web": ("extract", "langid", "safety", "exact_dedup", "quality", "tokenize"),
     "math": ("extract", "langid", "exact_dedup", "tokenize"),
     "code": ("exact_dedup", "tokenize"),
     "licensed": ("extract", "langid", "exact_dedup", "tokenize"),
-    "public": ("extract", "langid", "exact_dedup", "quality", "tokenize"),
+    "public": ("extract", "langid", "safety", "exact_dedup", "quality", "tokenize"),
 }
 
 
