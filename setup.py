@@ -29,6 +29,9 @@ setup(
         "fasttext-numpy2>=0.10,<0.11",  # the fastText build that predicts under numpy 2
         "presidio-analyzer>=2.2,<3",
         "spacy>=3.7,<4",  # presidio's NLP engine; a blank pipeline keeps it offline
+        "phonenumbers>=8.13",  # imported by transforms/pii_detection (also a presidio dependency)
+        "regex>=2023.0",
+        "tldextract>=5,<6",  # its bundled public-suffix list: email domains offline
         "sentencepiece>=0.2,<0.3",
         "warcio>=1.7,<2",
         "protego>=0.3,<1",

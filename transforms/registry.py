@@ -13,6 +13,7 @@ from typing import Callable, Dict
 from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
 from transforms.langid import LangIdParams, LanguageId
+from transforms.pii import Pii, PiiParams
 from transforms.quality import Quality, QualityParams
 from transforms.safety import Safety, SafetyParams
 from transforms.shards import Tokenize
@@ -52,6 +53,7 @@ STAGES: Dict[str, StageSpec] = {
     "extract": StageSpec("extract", "document", ExtractParams, Extract),
     "langid": StageSpec("langid", "document", LangIdParams, LanguageId),
     "safety": StageSpec("safety", "document", SafetyParams, Safety),
+    "pii": StageSpec("pii", "document", PiiParams, Pii),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
     "tokenize": StageSpec("tokenize", "global", TokenizeParams, Tokenize),
@@ -59,11 +61,11 @@ STAGES: Dict[str, StageSpec] = {
 
 # What `winnow run --input` runs for each kind of source when --stages is not given.
 DEFAULT_STAGES_BY_KIND = {
-    "web": ("extract", "langid", "safety", "exact_dedup", "quality", "tokenize"),
-    "math": ("extract", "langid", "exact_dedup", "tokenize"),
-    "code": ("exact_dedup", "tokenize"),
+    "web": ("extract", "langid", "safety", "pii", "exact_dedup", "quality", "tokenize"),
+    "math": ("extract", "langid", "pii", "exact_dedup", "tokenize"),
+    "code": ("pii", "exact_dedup", "tokenize"),
     "licensed": ("extract", "langid", "exact_dedup", "tokenize"),
-    "public": ("extract", "langid", "safety", "exact_dedup", "quality", "tokenize"),
+    "public": ("extract", "langid", "safety", "pii", "exact_dedup", "quality", "tokenize"),
 }
 
 
