@@ -277,6 +277,24 @@ def test_deeply_nested_page_does_not_hang_the_fast_path():
     assert "text text" in text and time.perf_counter() - started < 3.0
 
 
+def test_time_budget_that_a_bare_except_swallows_still_raises_at_block_end():
+    import time
+
+    from transforms.time_budget import BudgetExceeded, time_budget
+
+    def library_code_with_bare_except():
+        try:
+            while True:
+                pass
+        except:  # noqa: E722 -- what some libraries do, and what must not defeat the budget
+            return "half-read page"
+
+    with pytest.raises(BudgetExceeded):
+        with time_budget(0.2):
+            library_code_with_bare_except()
+    time.sleep(0.3)  # and nothing is left pending to surface later
+
+
 def test_time_budget_stops_python_work_and_leaves_the_thread_usable():
     import time
 

@@ -6,7 +6,9 @@ watchdog thread per process raises `BudgetExceeded` inside the worker thread whe
 out (CPython's PyThreadState_SetAsyncExc, the mechanism behind `func_timeout`). The exception is
 delivered at the next bytecode boundary of the worker, so Python loops stop within milliseconds; a
 single long C call (a regex, lxml parsing) finishes first, which is why page size is capped as well.
-`BudgetExceeded` derives from BaseException so that libraries' `except Exception:` cannot swallow it.
+`BudgetExceeded` derives from BaseException so that libraries' `except Exception:` cannot swallow it;
+a bare `except:` still can (the page then comes back half-read), so a budget that fired raises again
+when its block ends.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class _Watchdog:
         self._wake = threading.Condition(self._lock)
         self._heap: List[Tuple[float, int, int]] = []  # (deadline, token, thread id)
         self._active = {}  # token -> thread id, for budgets still running
+        self._fired = set()  # tokens whose exception was sent, until their block ends
         self._tokens = itertools.count()
         self._thread = None
 
@@ -47,10 +50,17 @@ class _Watchdog:
             self._wake.notify()
             return token
 
-    def finish(self, token: int) -> None:
-        # Under the lock: once this returns the watchdog can no longer fire for this token.
+    def finish(self, token: int) -> bool:
+        """End a budget; True if it ran out. Under the lock: once this returns the watchdog can no
+        longer fire for this token."""
         with self._lock:
             self._active.pop(token, None)
+            if token not in self._fired:
+                return False
+            self._fired.discard(token)
+            # Withdraw the exception if it is still pending, so it cannot surface in later code.
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+            return True
 
     def _run(self) -> None:
         with self._lock:
@@ -67,6 +77,7 @@ class _Watchdog:
                     continue
                 heapq.heappop(self._heap)
                 del self._active[token]
+                self._fired.add(token)
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(BudgetExceeded))
 
 
@@ -84,4 +95,6 @@ def time_budget(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        _WATCHDOG.finish(token)
+        ran_out = _WATCHDOG.finish(token)
+    if ran_out:  # the block ended normally although its budget ran out: something swallowed it
+        raise BudgetExceeded()
