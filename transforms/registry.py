@@ -12,6 +12,7 @@ from typing import Callable, Dict
 
 from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
+from transforms.fuzzy_dedup import FuzzyDedup, FuzzyDedupParams
 from transforms.langid import LangIdParams, LanguageId
 from transforms.pii import Pii, PiiParams
 from transforms.quality import Quality, QualityParams
@@ -55,17 +56,18 @@ STAGES: Dict[str, StageSpec] = {
     "safety": StageSpec("safety", "document", SafetyParams, Safety),
     "pii": StageSpec("pii", "document", PiiParams, Pii),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
+    "fuzzy_dedup": StageSpec("fuzzy_dedup", "global", FuzzyDedupParams, FuzzyDedup),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
     "tokenize": StageSpec("tokenize", "global", TokenizeParams, Tokenize),
 }
 
 # What `winnow run --input` runs for each kind of source when --stages is not given.
 DEFAULT_STAGES_BY_KIND = {
-    "web": ("extract", "langid", "safety", "pii", "exact_dedup", "quality", "tokenize"),
-    "math": ("extract", "langid", "pii", "exact_dedup", "tokenize"),
-    "code": ("pii", "exact_dedup", "tokenize"),
-    "licensed": ("extract", "langid", "exact_dedup", "tokenize"),
-    "public": ("extract", "langid", "safety", "pii", "exact_dedup", "quality", "tokenize"),
+    "web": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "tokenize"),
+    "math": ("extract", "langid", "pii", "exact_dedup", "fuzzy_dedup", "tokenize"),
+    "code": ("pii", "exact_dedup", "fuzzy_dedup", "tokenize"),
+    "licensed": ("extract", "langid", "exact_dedup", "fuzzy_dedup", "tokenize"),
+    "public": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "tokenize"),
 }
 
 

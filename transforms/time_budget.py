@@ -7,8 +7,9 @@ out (CPython's PyThreadState_SetAsyncExc, the mechanism behind `func_timeout`). 
 delivered at the next bytecode boundary of the worker, so Python loops stop within milliseconds; a
 single long C call (a regex, lxml parsing) finishes first, which is why page size is capped as well.
 `BudgetExceeded` derives from BaseException so that libraries' `except Exception:` cannot swallow it;
-a bare `except:` still can (the page then comes back half-read), so a budget that fired raises again
-when its block ends.
+a bare `except:` still can (the page then comes back half-read), and an exception delivered inside a
+garbage-collection callback is lost, so the watchdog fires again every 50 ms until the block ends,
+and a budget that fired raises again when its block ends.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator, List, Tuple
+
+
+REFIRE_SECONDS = 0.05
 
 
 class BudgetExceeded(BaseException):
@@ -76,8 +80,10 @@ class _Watchdog:
                     self._wake.wait(remaining)
                     continue
                 heapq.heappop(self._heap)
-                del self._active[token]
                 self._fired.add(token)
+                # Fire again shortly until the block ends: an exception delivered where nobody can
+                # raise it (a weakref callback during garbage collection) is lost, not raised.
+                heapq.heappush(self._heap, (time.monotonic() + REFIRE_SECONDS, token, thread_id))
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(BudgetExceeded))
 
 
@@ -95,6 +101,11 @@ def time_budget(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        ran_out = _WATCHDOG.finish(token)
+        while True:  # the watchdog may fire once more while we are ending the budget
+            try:
+                ran_out = _WATCHDOG.finish(token)
+                break
+            except BudgetExceeded:
+                continue
     if ran_out:  # the block ended normally although its budget ran out: something swallowed it
         raise BudgetExceeded()

@@ -1,0 +1,1 @@
+"""Fuzzy (near-duplicate) deduplication: MinHash signatures, LSH banding, connected components."""
