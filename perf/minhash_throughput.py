@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 from datasketch import MinHash  # noqa: E402
 
 from transforms.fuzzy.minhash import MAX_HASH, MinHasher, normalize, shingle_hashes  # noqa: E402
+from timing import best_seconds  # noqa: E402
 
 NUM_PERM, NGRAM, SEED = 112, 5, 1
 
@@ -62,15 +63,6 @@ def shingle_strings(text):
     if len(words) < NGRAM:
         return [" ".join(words).encode("utf-8")]
     return list({" ".join(words[i:i + NGRAM]).encode("utf-8") for i in range(len(words) - NGRAM + 1)})
-
-
-def best(fn, rounds):
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def perturbed(texts, n, rng):
@@ -101,7 +93,7 @@ def main():
 
     hasher = MinHasher(num_perm=NUM_PERM, ngram=NGRAM, seed=SEED)
     hasher.signatures(texts[:50])  # warm-up
-    t_ours = best(lambda: hasher.signatures(texts), args.rounds)
+    t_ours = best_seconds(lambda: hasher.signatures(texts), args.rounds)
     # Permutations alone, on pre-computed shingle hashes (what MinHash.bulk is given: shingles).
     per_doc = [shingle_hashes(t, NGRAM) for t in texts]
     hashes = np.concatenate(per_doc)
@@ -112,11 +104,11 @@ def main():
         out.fill(MAX_HASH)
         hasher._min_perm(hashes, offsets, out)
 
-    t_perm = best(permutations_only, args.rounds)
+    t_perm = best_seconds(permutations_only, args.rounds)
     assert np.array_equal(out, hasher.signatures(texts))
     results = {}
     for scheme in ("legacy", "affine32"):
-        results[scheme] = best(lambda: MinHash.bulk(shingles, num_perm=NUM_PERM, seed=SEED, scheme=scheme),
+        results[scheme] = best_seconds(lambda: MinHash.bulk(shingles, num_perm=NUM_PERM, seed=SEED, scheme=scheme),
                                args.rounds)
 
     def line(name, seconds):

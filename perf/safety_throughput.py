@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,16 +24,7 @@ from classifiers.safety_data import davidson_split, read_clean, read_davidson  #
 from transforms.document import Document  # noqa: E402
 from transforms.safety import Safety, SafetyParams  # noqa: E402
 from transforms.safety_rules.wordlists import load_wordlist  # noqa: E402
-
-
-def best_rate(fn, items, rounds):
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for item in items:
-            fn(item)
-        best = min(best, time.perf_counter() - start)
-    return len(items) / best
+from timing import best_rate  # noqa: E402
 
 
 def sample_after_langid():

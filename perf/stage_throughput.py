@@ -41,6 +41,7 @@ from transforms.ingest.formats import common_base, detect_format, relative_locat
 from transforms.ingest.readers import FileContext, read_file  # noqa: E402
 from transforms.langid import LanguageId  # noqa: E402
 from transforms.quality import Quality  # noqa: E402
+from timing import best_rate  # noqa: E402
 
 
 def sample_documents():
@@ -63,16 +64,6 @@ def sample_documents():
     return docs
 
 
-def best_rate(fn, items, rounds):
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for item in items:
-            fn(item)
-        best = min(best, time.perf_counter() - start)
-    return len(items) / best, best
-
-
 def run_cli(args):
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pipeline", *args], check=True, capture_output=True, cwd=ROOT)
@@ -92,22 +83,22 @@ def main():
 
     extract = Extract()
     extract.setup()
-    ours, _ = best_rate(extract.judge, html_docs, args.rounds)
-    base, _ = best_rate(lambda d: trafilatura.extract(d.html), html_docs, args.rounds)
+    ours = best_rate(extract.judge, html_docs, args.rounds)
+    base = best_rate(lambda d: trafilatura.extract(d.html), html_docs, args.rounds)
     rows.append(("extract", len(html_docs), ours, "trafilatura.extract defaults", base))
     texts = [v.document for v in map(extract.judge, docs) if v.kept]
 
     langid = LanguageId()
     langid.setup()
     model = load_fasttext(shipped_model_path("lid.176.ftz"))
-    ours, _ = best_rate(langid.judge, texts, args.rounds)
-    base, _ = best_rate(lambda d: model.predict(" ".join(d.text.split()), k=1), texts, args.rounds)
+    ours = best_rate(langid.judge, texts, args.rounds)
+    base = best_rate(lambda d: model.predict(" ".join(d.text.split()), k=1), texts, args.rounds)
     rows.append(("langid", len(texts), ours, "fastText predict, whole text", base))
     texts = [v.document for v in map(langid.judge, texts) if v.kept]
 
     quality = Quality()
-    ours, _ = best_rate(quality.judge, texts, args.rounds)
-    base, _ = best_rate(lambda d: d.text.split(), texts, args.rounds)
+    ours = best_rate(quality.judge, texts, args.rounds)
+    base = best_rate(lambda d: d.text.split(), texts, args.rounds)
     rows.append(("quality", len(texts), ours, "str.split() pass", base))
 
     with tempfile.TemporaryDirectory() as tmp:

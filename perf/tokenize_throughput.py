@@ -16,7 +16,6 @@ import glob
 import gzip
 import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,15 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from classifiers.model_files import shipped_model_path  # noqa: E402
 from transforms.tokenize import DEFAULT_TOKENIZER, Tokenizer  # noqa: E402
-
-
-def best(fn, rounds):
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from timing import best_seconds  # noqa: E402
 
 
 def main():
@@ -52,8 +43,8 @@ def main():
     processor = spm.SentencePieceProcessor(model_file=model)
     batches = [texts[i : i + 256] for i in range(0, len(texts), 256)]
     n_tokens = sum(len(t) for batch in batches for t in tokenizer.encode_batch(batch))
-    ours = best(lambda: [tokenizer.encode_batch(batch) for batch in batches], args.rounds)
-    base = best(lambda: [processor.encode(text) for text in texts], args.rounds)
+    ours = best_seconds(lambda: [tokenizer.encode_batch(batch) for batch in batches], args.rounds)
+    base = best_seconds(lambda: [processor.encode(text) for text in texts], args.rounds)
     chars = sum(map(len, texts))
     print(f"{len(texts)} documents, {chars / 1e6:.1f} M characters, {n_tokens:,} tokens "
           f"({chars / n_tokens:.2f} characters per token), model {Path(model).name}")

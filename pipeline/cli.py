@@ -129,7 +129,8 @@ def _add_options_of(cls, parser) -> None:
 
 # What a winnow run writes at the top of its output directory; --overwrite deletes nothing else.
 _OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts", "_shards",
-                   "report.html", "shards", "packed", "tokenizer", "mixtures"}
+                   "report.html", "shards", "packed", "tokenizer", "mixtures",
+                   "fuzzy_dedup"}  # components.json: the rounds its connected components took
 
 
 def delete_tree(path: str) -> None:

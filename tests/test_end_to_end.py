@@ -127,6 +127,13 @@ def test_non_empty_output_needs_overwrite(sample_run, capsys):
     assert "--overwrite" in capsys.readouterr().err
 
 
+def test_everything_a_run_writes_may_be_overwritten(sample_run):
+    from pipeline.cli import _OUTPUT_ENTRIES
+
+    out, _ = sample_run
+    assert {entry.name for entry in out.iterdir()} <= _OUTPUT_ENTRIES
+
+
 def test_overwrite_refuses_a_directory_winnow_did_not_write(tmp_path, capsys):
     (tmp_path / "thesis.tex").write_text("years of work")
     assert main(["run", "--output", str(tmp_path), "--overwrite", "--stages", "extract"]) == 2

@@ -77,21 +77,20 @@ class _Signature(beam.DoFn):
         self.params = params
 
     def setup(self):
-        from transforms.fuzzy.minhash import MinHasher
+        from transforms.fuzzy.minhash import MinHasher, band_keys
 
+        self.band_keys = band_keys
         self.counters = StageCounters(STAGE)
         self.bands, self.rows = self.params.bands_and_rows()
         self.hasher = MinHasher(num_perm=self.params.num_perm, ngram=self.params.ngram, seed=self.params.seed)
 
     def process(self, doc: Document):
-        from transforms.fuzzy.minhash import band_keys
-
         self.counters.inc(doc.source, "in")
         node = node_key(doc)
         try:
             if doc.text:  # an empty text has no shingles and no near-duplicates
                 signature = self.hasher.signature(doc.text)
-                for key in band_keys(signature, self.bands, self.rows):
+                for key in self.band_keys(signature, self.bands, self.rows):
                     yield beam.pvalue.TaggedOutput("bands", (key, node))
                 yield beam.pvalue.TaggedOutput("ranks", (node, survivor_rank(doc, self.params.survivor)))
         except Exception as error:

@@ -31,7 +31,6 @@ Shingles -> signature
 """
 from __future__ import annotations
 
-import functools
 import re
 import string
 import struct
