@@ -1,9 +1,12 @@
-"""MinHash signatures (transforms/fuzzy/minhash.py): datasketch-exact arithmetic, Jaccard tracking
-on real Common Crawl text, normalisation, determinism across processes, LSH band keys."""
+"""MinHash signatures (transforms/fuzzy/minhash.py): identical to datasketch's default scheme, Jaccard
+tracking on real Common Crawl text, normalisation against its definition, word hashing of long and odd
+words, determinism across processes, LSH band keys."""
 import os
 import random
+import string
 import subprocess
 import sys
+import unicodedata
 
 import numpy as np
 import pytest
@@ -36,7 +39,7 @@ def hasher():
 
 
 def datasketch_signature(hash_values, num_perm=NUM_PERM, seed=1):
-    m = MinHash(num_perm=num_perm, seed=seed, scheme="legacy", hashfunc=lambda x: x)
+    m = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda x: x)  # default scheme (affine32)
     m.update_batch([int(v) for v in hash_values])
     return m.hashvalues
 
@@ -44,7 +47,7 @@ def datasketch_signature(hash_values, num_perm=NUM_PERM, seed=1):
 def test_permutations_are_datasketchs(hasher):
     for num_perm, seed in [(NUM_PERM, 1), (128, 7)]:
         ours = MinHasher(num_perm=num_perm, seed=seed)
-        theirs = MinHash(num_perm=num_perm, seed=seed, scheme="legacy")
+        theirs = MinHash(num_perm=num_perm, seed=seed)
         assert np.array_equal(ours.a, theirs.permutations[0])
         assert np.array_equal(ours.b, theirs.permutations[1])
 
@@ -52,8 +55,7 @@ def test_permutations_are_datasketchs(hasher):
 def test_identical_to_datasketch_on_same_hash_values(hasher, texts):
     rng = np.random.default_rng(0)
     cases = [rng.integers(0, 2**32, n, dtype=np.uint64) for n in (1, 2, 7, 500, 5000, 40000)]
-    # duplicates and exact ties exercise the fallback paths of the candidate search
-    cases.append(np.repeat(rng.integers(0, 2**32, 300, dtype=np.uint64), 3))
+    cases.append(np.repeat(rng.integers(0, 2**32, 300, dtype=np.uint64), 3))  # duplicates
     cases.append(np.array([0, 1, 2**32 - 1, 2**31, 12345], dtype=np.uint64))
     for values in cases:
         assert np.array_equal(hasher.signature_from_hashes(values), datasketch_signature(values))
@@ -63,7 +65,7 @@ def test_identical_to_datasketch_on_same_hash_values(hasher, texts):
         expected = datasketch_signature(shingle_hashes(text))
         assert np.array_equal(sig, expected)
         assert np.array_equal(hasher.signature(text), expected)
-    assert sigs.dtype == np.uint64 and sigs.shape == (len(texts), NUM_PERM)
+    assert sigs.dtype == np.uint32 and sigs.shape == (len(texts), NUM_PERM)
 
 
 def test_batching_of_many_short_and_long_documents(hasher, texts):
@@ -131,6 +133,70 @@ def test_normalization_variants_give_the_same_signature(hasher, texts):
     assert normalize("café") == normalize("cafe\u0301")
 
 
+def reference_normalize(text):
+    """`normalize` as its docstring defines it, character by character."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    spaced = "".join(" " if unicodedata.category(c).startswith("P") or c in string.punctuation or c.isspace()
+                     else c for c in folded)
+    return " ".join(spaced.split())
+
+
+def _random_unicode(rng, n):
+    pools = [
+        string.ascii_letters + string.digits + string.punctuation + " \t\n",
+        "éèàçßẞİıŉǅﬁﬀ½²ⅷ…’“”«»—–\u00a0\u3000\u2009\u200b",  # compatibility and case-fold specials
+        "\u0301\u0300\u0308\u0327\u0323\u0345\u093c\u0bbe\u3099",  # combining marks, Maybe starters
+        "\u1100\u1161\u11a8\uac00\u1109\u1175",  # Hangul jamo and a syllable
+        "абвгдАБВГДΣσςΑΒΓ漢字かなカナ한국어עבריתالعربية",
+    ]
+    out = []
+    for _ in range(n):
+        pool = pools[rng.randrange(len(pools))]
+        out.append(pool[rng.randrange(len(pool))])
+    return "".join(out)
+
+
+def test_normalize_equals_its_definition(texts):
+    rng = random.Random(5)
+    cases = list(texts) + [_random_unicode(rng, rng.randrange(1, 80)) for _ in range(3000)]
+    # a sensitive character after a space, at the start, at the end, and densely
+    cases += ["a \u0301b", "\u0301abc", "x ﬁ", "e\u0301 " * 200, "ﬁ" * 500, "Å\u0327 x\u0308\u0323 y"]
+    for text in cases:
+        assert normalize(text) == reference_normalize(text), repr(text)
+
+
+def test_nfkc_sensitive_characters_cover_every_composing_character():
+    """`normalize` NFKC-normalises only around 'sensitive' characters; it is exact if every character
+    that canonically composes with the character before it is sensitive (a mark or a Hangul jamo)."""
+    from transforms.fuzzy.minhash import _char_rule
+
+    seconds = set()
+    for code in range(0x80, 0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    assert len(seconds) > 50
+    # Hangul syllables compose algorithmically (no decomposition entry): leading + vowel + trailing jamo
+    assert unicodedata.normalize("NFKC", "\u1100\u1161\u11a8") == "\uac01"
+    seconds |= {"\u1161", "\u11a8"}
+    for c in seconds:
+        assert not c.isascii() and _char_rule(c).nfkc_sensitive, hex(ord(c))
+
+
+def test_word_hashes_see_every_byte():
+    long_word = "x" * 1000
+    base = shingle_hashes(f"a b c d {long_word}")
+    assert not np.array_equal(base, shingle_hashes(f"a b c d {long_word[:-1]}y"))  # past the numpy part
+    assert not np.array_equal(base, shingle_hashes(f"a b c d {long_word[:9]}y{long_word[10:]}"))
+    assert not np.array_equal(base, shingle_hashes(f"a b c d {long_word}x"))
+    assert np.array_equal(base, shingle_hashes(f"A, B; C. D! {long_word.upper()}"))
+    # a NUL byte is part of a word; length is part of the hash
+    assert not np.array_equal(shingle_hashes("a\x00 b c d e"), shingle_hashes("a b c d e"))
+    words = ["w" * n for n in range(1, 70)]
+    assert len({int(shingle_hashes(w)[0]) for w in words}) == len(words)
+    assert len(set(map(int, shingle_hashes(" ".join(words), ngram=1)))) == len(words)
+
+
 def test_ascii_fast_path_matches_unicode_path():
     for text in ["Hello, World!", "a_b-c d\x1ce", "  x\t\ty\r\nz  ", "$5 + 3 = <8>|~^`"]:
         unicode_variant = text + " é"
@@ -183,9 +249,9 @@ def test_optimal_bands_rows():
 
 def test_short_and_empty_texts(hasher):
     assert shingle_hashes("").size == 0 and shingle_hashes(" ,;! \n").size == 0
-    assert shingle_hashes("").dtype == np.uint64
-    assert np.array_equal(hasher.signature(""), np.full(NUM_PERM, MAX_HASH, dtype=np.uint64))
-    assert np.array_equal(hasher.signature("..."), np.full(NUM_PERM, MAX_HASH, dtype=np.uint64))
+    assert shingle_hashes("").dtype == np.uint32
+    assert np.array_equal(hasher.signature(""), np.full(NUM_PERM, 2**32 - 1, dtype=np.uint32))
+    assert np.array_equal(hasher.signature("..."), np.full(NUM_PERM, MAX_HASH, dtype=np.uint32))
     one = shingle_hashes("Hello world")
     assert one.size == 1 and one[0] < 2**32
     assert np.array_equal(one, shingle_hashes("hello,  WORLD!"))

@@ -30,6 +30,7 @@ from transforms.stage import ERRORS, KEPT, REJECTED, StageCounters, StageOutputs
 
 STAGE = "fuzzy_dedup"
 SURVIVOR_RULES = ("longest", "lowest_id")
+SIGNATURE_BATCH = 256  # documents per vectorised signature call (bounds the batch's memory)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +74,9 @@ def survivor_rank(doc: Document, rule: str) -> tuple:
 
 
 class _Signature(beam.DoFn):
+    """A batch of documents -> their band keys, ranks and the documents keyed by node. Signatures
+    are computed for the whole batch at once (the vectorised path of MinHasher)."""
+
     def __init__(self, params: FuzzyDedupParams):
         self.params = params
 
@@ -84,20 +88,26 @@ class _Signature(beam.DoFn):
         self.bands, self.rows = self.params.bands_and_rows()
         self.hasher = MinHasher(num_perm=self.params.num_perm, ngram=self.params.ngram, seed=self.params.seed)
 
-    def process(self, doc: Document):
-        self.counters.inc(doc.source, "in")
-        node = node_key(doc)
+    def process(self, batch):
+        texts = [doc.text or "" for doc in batch]
         try:
-            if doc.text:  # an empty text has no shingles and no near-duplicates
-                signature = self.hasher.signature(doc.text)
-                for key in self.band_keys(signature, self.bands, self.rows):
-                    yield beam.pvalue.TaggedOutput("bands", (key, node))
-                yield beam.pvalue.TaggedOutput("ranks", (node, survivor_rank(doc, self.params.survivor)))
-        except Exception as error:
-            self.counters.inc(doc.source, "errors")
-            yield beam.pvalue.TaggedOutput(ERRORS, error_record(STAGE, doc.source, doc.origin, error, doc.id))
-            return
-        yield node, doc
+            signatures = self.hasher.signatures(texts)
+        except Exception:  # one bad document must not fail its batch: find it one by one
+            signatures = None
+        for i, doc in enumerate(batch):
+            self.counters.inc(doc.source, "in")
+            node = node_key(doc)
+            try:
+                if doc.text:  # an empty text has no shingles and no near-duplicates
+                    signature = signatures[i] if signatures is not None else self.hasher.signature(doc.text)
+                    for key in self.band_keys(signature, self.bands, self.rows):
+                        yield beam.pvalue.TaggedOutput("bands", (key, node))
+                    yield beam.pvalue.TaggedOutput("ranks", (node, survivor_rank(doc, self.params.survivor)))
+            except Exception as error:
+                self.counters.inc(doc.source, "errors")
+                yield beam.pvalue.TaggedOutput(ERRORS, error_record(STAGE, doc.source, doc.origin, error, doc.id))
+                continue
+            yield node, doc
 
 
 class _BestOfCluster(beam.CombineFn):
@@ -166,8 +176,11 @@ class FuzzyDedup(beam.PTransform):
         self.params, self.output_dir = params, output_dir
 
     def expand(self, docs):
-        signed = docs | "Signature" >> beam.ParDo(_Signature(self.params)).with_outputs(
-            "bands", "ranks", ERRORS, main="docs")
+        signed = (
+            docs
+            | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=SIGNATURE_BATCH)
+            | "Signature" >> beam.ParDo(_Signature(self.params)).with_outputs("bands", "ranks", ERRORS, main="docs")
+        )
         edges = signed["bands"] | "CandidateEdges" >> CandidateEdges(self.params.bucket_splits)
         labels, report = edges | "Components" >> ConnectedComponents(self.params.max_rounds)
         members = (

@@ -1,56 +1,58 @@
-"""MinHash signatures of documents, vectorised with numpy; parameters compatible with datasketch.
+"""MinHash signatures of documents, vectorised with numpy; datasketch's default scheme, bit for bit.
 
 Pure logic, no Beam. The fuzzy-dedup stage computes one signature per document, cuts it into LSH
 bands (`band_keys`) and groups documents that share a band key.
 
-Text -> shingles
-    `normalize` (see its docstring) turns a text into space-separated words; a shingle is a word
-    n-gram (`ngram` words, default 5, as FineWeb and text-dedup use). Each word is hashed with
-    zlib.crc32 of its UTF-8 bytes (a C-level, unsalted function: the same in every process and on
-    every platform, unlike Python's `hash`), mixed to 64 bits with the splitmix64 finaliser; the
-    n consecutive word hashes of an n-gram are combined polynomially in uint64 (wrapping) and mixed
-    again, and the top 32 bits are the shingle's hash. Distinct shingles only (a set, as MinHash
-    needs). A text of fewer than `ngram` words gives one shingle of all its words; an empty text
-    gives none.
+Text -> words
+    `normalize` (see its docstring): case, punctuation and whitespace folded; words are what is
+    left between spaces.
 
-Shingles -> signature
-    Permutation k maps a 32-bit hash h to ((a_k * h + b_k) mod 2**64 mod (2**61 - 1)) & (2**32 - 1),
-    where the uint64 wrap of a_k * h + b_k is exactly what datasketch's ``scheme="legacy"``
-    (the only scheme before datasketch 2.0, and the one with the Mersenne prime) computes; a_k, b_k
-    are drawn exactly as datasketch draws them (np.random.RandomState(seed), a in [1, p), b in
-    [0, p)). So given the same 32-bit hash values, a signature here equals
-    ``MinHash(num_perm, seed, scheme="legacy")`` updated with those values, bit for bit (tested).
-    Note datasketch >= 2.0 defaults to ``scheme="affine32"``, whose values differ.
+Words -> shingle hashes
+    A shingle is a word n-gram (`ngram` words, default 5, as FineWeb and text-dedup use). A word's
+    hash is the polynomial sum_j (byte_j XOR 0x20) * P**j mod 2**64 over its UTF-8 bytes (P the
+    64-bit FNV prime), mixed with the splitmix64 finaliser. The n word hashes of an n-gram are
+    combined polynomially (uint64, wrapping) and mixed again; the top 32 bits are the shingle's hash.
+    A text of fewer than `ngram` words gives one shingle of all its words; an empty text none.
+    Everything is deterministic: the same in every process and on every platform.
 
-    Speed: the low 32 bits of a*h + b only need the low 32 bits of a and b, so the candidates for
-    each permutation's minimum are found with uint32 SIMD arithmetic (one multiply, one add per
-    shingle x permutation); the exact value (which also adds the 3 top bits of the 64-bit sum,
-    and in a ~2**-58 case subtracts the prime) lies within 8 of that 32-bit value, so only the
-    entries within 8 of each column's minimum (about one per column) are computed exactly in
-    uint64. The result is exact, not an approximation: see `_min_perm`.
+    Speed: a batch of documents is one byte buffer, and every word of it is hashed at once, with no
+    Python object per word: each byte is weighted by P**(its offset in the buffer), one segmented
+    sum (`np.add.reduceat`) per word start gives P**start * hash, and multiplying by P**-start (P is
+    odd, so invertible mod 2**64) removes the offset. XOR 0x20 gives spaces the weight 0, so the
+    segment from one word's start to the next sums exactly that word's bytes.
+
+Shingles -> signature: datasketch 2.0's default permutation scheme, "affine32"
+    Each 32-bit shingle hash h is pre-mixed with the MurmurHash3 32-bit finaliser (fmix32), then
+    permutation k maps it to a_k * h + b_k mod 2**32, with a_k odd (a bijection), a_k and b_k drawn
+    exactly as datasketch draws them (np.random.RandomState(seed)). So given the same 32-bit hash
+    values, a signature here equals ``MinHash(num_perm, seed)`` (default scheme, hashfunc returning
+    those values) updated with them, bit for bit (tested). The older "legacy" scheme ((a*h + b) mod
+    2**61 - 1, truncated to 32 bits) is biased on large sets (datasketch issue 212) and slower, and is
+    not offered. Per block of shingles x permutations the work is one uint32 multiply, one add and
+    a segmented minimum per document, with nothing per shingle in Python.
 """
 from __future__ import annotations
 
-import re
 import string
+from hashlib import blake2b
 import struct
 import unicodedata
-import zlib
 from typing import Iterable, List, Sequence, Tuple
 
 import numpy as np
 
-MERSENNE_PRIME = np.uint64((1 << 61) - 1)
-MAX_HASH = np.uint64((1 << 32) - 1)
+MAX_HASH = np.uint32(0xFFFFFFFF)  # the signature value of a permutation no shingle reached
 
 _U64 = np.uint64
-_MASK32 = np.uint64(0xFFFFFFFF)
-_NGRAM_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial combination of word hashes
-_SHORT_SALT = np.uint64(0xD6E8FEB86659FD93)  # marks the one shingle of a text shorter than ngram
-# Shingle x permutation entries per block: bounds the working set (uint32 block ~0.5 MB).
-_BLOCK_ENTRIES = 1 << 17
-# Words per batch of documents in `signatures` (bounds the concatenated arrays).
-_BATCH_WORDS = 1 << 18
+_U32 = np.uint32
+_NGRAM_MULT = _U64(0x9E3779B97F4A7C15)  # odd: the polynomial combination of word hashes
+_SHORT_SALT = _U64(0xD6E8FEB86659FD93)  # marks the one shingle of a text shorter than ngram
+# Normalised bytes per batch of documents: the byte-level arrays (8 bytes per input byte) of a batch
+# stay within the CPU's L2 cache, which makes the byte passes several times faster than one pass
+# over a large buffer. A document longer than this is a batch of its own, hashed in chunks.
+_BATCH_BYTES = 1 << 16
+# Shingles per permutation block: a (num_perm x block) uint32 array, ~1.8 MB at 112 permutations.
+_BLOCK_SHINGLES = 1 << 12
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
@@ -69,38 +71,99 @@ def _ascii_table() -> bytes:
 
 
 _ASCII_TABLE = _ascii_table()
+_ASCII_BYTES = bytes(range(128))
+_HANGUL_JAMO = ((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
 
 
-_NON_ASCII = re.compile("[^\x00-\x7f]")
-_SEPARATOR_CACHE: dict = {}
+class _CharRule:
+    """What `normalize` does to one non-ASCII character, decided once per character."""
+
+    __slots__ = ("replacement", "nfkc_sensitive")
+
+    def __init__(self, c: str):
+        # NFKC can change text around c: c itself changes, or c is a mark or a Hangul jamo (the
+        # characters that reorder or compose with the character before them).
+        code = ord(c)
+        self.nfkc_sensitive = (
+            not unicodedata.is_normalized("NFKC", c)
+            or unicodedata.category(c).startswith("M")
+            or any(lo <= code <= hi for lo, hi in _HANGUL_JAMO)
+        )
+        # After NFKC: a space (punctuation, whitespace), its case fold, or None (kept as it is).
+        # Case folding is defined per character (no context, unlike lower() for the final sigma),
+        # so folding character by character equals str.casefold on the whole text.
+        if unicodedata.category(c).startswith("P") or c.isspace():
+            self.replacement = " "
+        else:
+            folded = c.casefold()
+            self.replacement = None if folded == c else folded
 
 
-def _is_separator(c: str) -> bool:
-    """Non-ASCII character that `normalize` turns into a space: punctuation or whitespace."""
-    sep = _SEPARATOR_CACHE.get(c)
-    if sep is None:
-        sep = unicodedata.category(c).startswith("P") or c.isspace()
-        if len(_SEPARATOR_CACHE) < 100_000:
-            _SEPARATOR_CACHE[c] = sep
-    return sep
+_CHAR_RULES: dict = {}
 
 
-def _words(text: str) -> List[bytes]:
-    """The words of `normalize(text)`, as UTF-8 bytes (what gets hashed)."""
-    if not text:
-        return []
+def _char_rule(c: str) -> _CharRule:
+    rule = _CHAR_RULES.get(c)
+    if rule is None:
+        rule = _CharRule(c)
+        if len(_CHAR_RULES) < 200_000:
+            _CHAR_RULES[c] = rule
+    return rule
+
+
+def _non_ascii_chars(text: str) -> set:
+    # C-level passes only: encode, drop the ASCII bytes, decode what is left (set(text) would
+    # build a str object per character).
+    return set(text.encode("utf-8").translate(None, _ASCII_BYTES).decode("utf-8"))
+
+
+def _nfkc(text: str, sensitive: Sequence[str]) -> str:
+    """unicodedata.normalize("NFKC", text), normalising only the space-delimited spans that hold a
+    character of `sensitive` (the text's characters NFKC could change or combine). Exact: an ASCII
+    space never reorders and never composes with a neighbour, so NFKC of a text equals NFKC of its
+    pieces joined at spaces; a piece without a sensitive character is already NFKC."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    positions = []
+    for c in sensitive:
+        at = text.find(c)
+        while at >= 0:
+            positions.append(at)
+            if len(positions) > len(text) // 64:  # dense (e.g. decomposed accents): all at once
+                return unicodedata.normalize("NFKC", text)
+            at = text.find(c, at + 1)
+    pieces, done = [], 0
+    for at in sorted(positions):
+        if at < done:
+            continue  # inside the span already normalised
+        lo = text.rfind(" ", done, at) + 1 or done
+        hi = text.find(" ", at)
+        hi = len(text) if hi < 0 else hi
+        pieces.append(text[done:lo])
+        pieces.append(unicodedata.normalize("NFKC", text[lo:hi]))
+        done = hi
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _normalized_bytes(text: str) -> bytes:
+    """UTF-8 of `normalize(text)`, except that runs of spaces are not collapsed (words are what lies
+    between spaces either way)."""
     if text.isascii():
-        # Same result as the general path: NFKC is the identity on ASCII and casefold is lower().
-        return text.encode("ascii").translate(_ASCII_TABLE).split()
-    t = unicodedata.normalize("NFKC", text).casefold()
-    # ASCII punctuation and whitespace via one byte table; the few distinct non-ASCII
-    # punctuation / whitespace characters present are replaced one by one (UTF-8 is
-    # self-synchronising, so replacing a character's encoding never cuts another character).
-    data = t.encode("utf-8").translate(_ASCII_TABLE)
-    for c in set(_NON_ASCII.findall(t)):
-        if _is_separator(c):
-            data = data.replace(c.encode("utf-8"), b" ")
-    return data.split()
+        # NFKC is the identity on ASCII and casefold is lower(): one byte table does it all.
+        return text.encode("ascii").translate(_ASCII_TABLE)
+    others = _non_ascii_chars(text)
+    sensitive = [c for c in others if _char_rule(c).nfkc_sensitive]
+    if sensitive:
+        text = _nfkc(text, sensitive)
+        others = _non_ascii_chars(text)
+    # One str.replace per distinct non-ASCII character that changes (a single-character replace
+    # is a fast C loop, about 5x faster than bytes.replace of its UTF-8 sequence).
+    for c in others:
+        replacement = _char_rule(c).replacement
+        if replacement is not None:
+            text = text.replace(c, replacement)
+    return text.encode("utf-8").translate(_ASCII_TABLE)
 
 
 def normalize(text: str) -> str:
@@ -116,11 +179,11 @@ def normalize(text: str) -> str:
 
     So case, punctuation and spacing variants of a text normalise to the same string.
     """
-    return " ".join(w.decode("utf-8") for w in _words(text))
+    return " ".join(w.decode("utf-8") for w in _normalized_bytes(text).split())
 
 
 # ---------------------------------------------------------------------------------------------
-# Shingles
+# Shingle hashes
 # ---------------------------------------------------------------------------------------------
 
 
@@ -134,9 +197,54 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _word_hashes(words: Sequence[bytes]) -> np.ndarray:
-    crc = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
-    return _mix64(crc)
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, as datasketch applies it before the affine32 permutations."""
+    h = h ^ (h >> _U32(16))
+    h *= _U32(0x85EBCA6B)
+    h ^= h >> _U32(13)
+    h *= _U32(0xC2B2AE35)
+    h ^= h >> _U32(16)
+    return h
+
+
+_WORD_SEED = _U64(0x9E3779B97F4A7C15)
+_VECTOR_WORD_BYTES = 64  # word bytes hashed 8 at a time in numpy; the rest of a longer word by blake2b
+_LOW_BYTES_MASK = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  # k low bytes set
+
+
+def _word_hashes(buf: bytes) -> Tuple[np.ndarray, np.ndarray]:
+    """(64-bit hash of every space-separated word of `buf`, the byte offset where each word starts)."""
+    n = len(buf)
+    if n == 0:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    is_word = np.frombuffer(buf, dtype=np.uint8) != 0x20
+    edge = np.empty(n + 1, dtype=bool)  # edge[i]: a word starts or ends at offset i
+    edge[0], edge[n] = is_word[0], is_word[-1]
+    np.not_equal(is_word[1:], is_word[:-1], out=edge[1:n])
+    bounds = np.flatnonzero(edge)
+    starts, lengths = bounds[0::2], bounds[1::2] - bounds[0::2]
+    # The 8 bytes at every offset as one little-endian uint64 (a strided view, nothing copied).
+    eights = np.ndarray((n,), dtype="<u8", buffer=buf + bytes(8), strides=(1,))
+    # First 8 bytes of every word (bytes past its end masked off), mixed with its length ...
+    chunk = eights[starts]
+    chunk &= _LOW_BYTES_MASK[np.minimum(lengths, 8)]
+    hashes = _mix64((lengths.astype(np.uint64) * _WORD_SEED) ^ chunk)
+    # ... then the next 8 bytes of the words longer than that, and so on.
+    todo = np.flatnonzero(lengths > 8)
+    offset = 8
+    while len(todo) and offset < _VECTOR_WORD_BYTES:
+        left = lengths[todo] - offset
+        chunk = eights[starts[todo] + offset]
+        chunk &= _LOW_BYTES_MASK[np.minimum(left, 8)]
+        hashes[todo] = _mix64(hashes[todo] ^ chunk)
+        todo = todo[left > 8]
+        offset += 8
+    if len(todo):  # the rest of a very long "word" (a URL, base64): one digest each, so a
+        # megabyte without spaces costs one call, not a numpy pass per 8 bytes
+        tails = [blake2b(buf[s + offset:s + length], digest_size=8).digest()
+                 for s, length in zip(starts[todo].tolist(), lengths[todo].tolist())]
+        hashes[todo] = _mix64(hashes[todo] ^ np.frombuffer(b"".join(tails), dtype="<u8"))
+    return hashes, starts
 
 
 def _combine(w: np.ndarray, ngram: int, m: int) -> np.ndarray:
@@ -148,68 +256,52 @@ def _combine(w: np.ndarray, ngram: int, m: int) -> np.ndarray:
     return acc
 
 
-def _short_shingle(w: np.ndarray) -> np.uint64:
+def _short_shingle(w: np.ndarray) -> np.uint32:
     acc = _combine(w, len(w), 1) ^ (_SHORT_SALT + _U64(len(w)))
-    return _mix64(acc)[0] >> _U64(32)
-
-
-def shingle_hashes(text: str, ngram: int = 5) -> np.ndarray:
-    """Sorted distinct 32-bit hashes (as uint64) of the word `ngram`-grams of `normalize(text)`."""
-    if ngram < 1:
-        raise ValueError("ngram must be >= 1")
-    words = _words(text)
-    n = len(words)
-    if n == 0:
-        return np.empty(0, dtype=np.uint64)
-    w = _word_hashes(words)
-    if n < ngram:
-        return np.array([_short_shingle(w)], dtype=np.uint64)
-    return np.unique(_mix64(_combine(w, ngram, n - ngram + 1)) >> _U64(32))
+    return (_mix64(acc)[0] >> _U64(32)).astype(np.uint32)
 
 
 def _batch_shingles(texts: Sequence[str], ngram: int) -> Tuple[np.ndarray, np.ndarray]:
-    """Distinct shingle hashes of every text, concatenated (each text's sorted), and the
-    start offset of each text (len(texts) + 1 entries). Vectorised over the whole batch."""
-    words: List[bytes] = []
-    counts = np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        ws = _words(text)
-        counts[i] = len(ws)
-        words.extend(ws)
-    total = len(words)
-    doc_ids = []
-    hashes = []
-    if total:
-        w = _word_hashes(words)
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        full = counts >= ngram
-        if total >= ngram and full.any():
-            comb = _mix64(_combine(w, ngram, total - ngram + 1)) >> _U64(32)
-            # Valid n-gram starts of text i: starts[i] .. starts[i] + counts[i] - ngram.
-            n_valid = np.where(full, counts - ngram + 1, 0)
-            docs = np.repeat(np.arange(len(texts), dtype=np.int64), n_valid)
-            pos = np.arange(int(n_valid.sum()), dtype=np.int64)
-            pos -= np.repeat(np.cumsum(n_valid) - n_valid, n_valid)
-            pos += np.repeat(starts, n_valid)
-            doc_ids.append(docs)
-            hashes.append(comb[pos])
-        short = np.nonzero((counts > 0) & ~full)[0]
-        if len(short):
-            doc_ids.append(short.astype(np.int64))
-            hashes.append(np.array([_short_shingle(w[starts[i]:starts[i] + counts[i]]) for i in short],
-                                   dtype=np.uint64))
+    """Shingle hashes (uint32) of a batch of texts and the index of the text each belongs to,
+    grouped by text in order. Repeated shingles of a text are kept: they cannot change a minimum,
+    and removing them would cost a sort."""
+    parts = [_normalized_bytes(t) for t in texts]
+    buf = b" ".join(parts)
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    text_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    word_hash, word_starts = _word_hashes(buf)
+    word_text = np.searchsorted(text_starts, word_starts, side="right") - 1
+    counts = np.bincount(word_text, minlength=len(texts))
+    hashes: List[np.ndarray] = []
+    owners: List[np.ndarray] = []
+    total = len(word_hash)
+    if total >= ngram:
+        # an n-gram is a shingle when its first and last word belong to the same text
+        within = word_text[: total - ngram + 1] == word_text[ngram - 1:]
+        combined = _mix64(_combine(word_hash, ngram, total - ngram + 1)[within]) >> _U64(32)
+        hashes.append(combined.astype(np.uint32))
+        owners.append(word_text[: total - ngram + 1][within])
+    short = np.flatnonzero((counts > 0) & (counts < ngram))
+    if len(short):
+        first = np.searchsorted(word_text, short)
+        hashes.append(np.array([_short_shingle(word_hash[f:f + counts[t]]) for f, t in zip(first, short)],
+                               dtype=np.uint32))
+        owners.append(short)
     if not hashes:
-        return np.empty(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    # One sort dedups and groups every text's shingles: key = doc id << 32 | hash.
-    keys = (np.concatenate(doc_ids).astype(np.uint64) << _U64(32)) | np.concatenate(hashes)
-    keys.sort()
-    if len(keys) > 1:
-        distinct = np.empty(len(keys), dtype=bool)
-        distinct[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
-        keys = keys[distinct]
-    offsets = np.searchsorted(keys >> _U64(32), np.arange(len(texts) + 1, dtype=np.uint64))
-    return keys & _MASK32, offsets.astype(np.int64)
+        return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.int64)
+    if len(hashes) == 1:
+        return hashes[0], owners[0]
+    owner = np.concatenate(owners)
+    order = np.argsort(owner, kind="stable")
+    return np.concatenate(hashes)[order], owner[order]
+
+
+def shingle_hashes(text: str, ngram: int = 5) -> np.ndarray:
+    """Sorted distinct 32-bit hashes (uint32) of the word `ngram`-grams of `normalize(text)`:
+    the set MinHash summarises, and what a datasketch hashfunc would return for them."""
+    if ngram < 1:
+        raise ValueError("ngram must be >= 1")
+    return np.unique(_batch_shingles([text], ngram)[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,23 +310,15 @@ def _batch_shingles(texts: Sequence[str], ngram: int) -> Tuple[np.ndarray, np.nd
 
 
 def _datasketch_permutations(num_perm: int, seed: int) -> Tuple[np.ndarray, np.ndarray]:
-    """a, b exactly as datasketch.MinHash(scheme="legacy") draws them."""
+    """a (odd), b exactly as datasketch.MinHash(num_perm, seed) draws them for scheme affine32."""
     gen = np.random.RandomState(seed)
-    ab = np.array(
-        [(gen.randint(1, MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, MERSENNE_PRIME, dtype=np.uint64))
-         for _ in range(num_perm)],
-        dtype=np.uint64,
-    ).T
-    return ab[0].copy(), ab[1].copy()
-
-
-def _exact(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """datasketch's legacy arithmetic, element-wise: ((a*h + b) wrapping uint64 % p) & max_hash."""
-    return ((h * a + b) % MERSENNE_PRIME) & MAX_HASH
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 class MinHasher:
-    """MinHash signatures of texts; `num_perm` permutations drawn as datasketch draws them."""
+    """MinHash signatures of texts; datasketch's default scheme and permutations."""
 
     def __init__(self, num_perm: int = 112, ngram: int = 5, seed: int = 1):
         if num_perm < 1:
@@ -245,13 +329,9 @@ class MinHasher:
         self.ngram = ngram
         self.seed = seed
         self.a, self.b = _datasketch_permutations(num_perm, seed)
-        self._a_lo = (self.a & _MASK32).astype(np.uint32)
-        # +8 (mod 2**32) so that the entries whose true value may wrap below the others land in
-        # [0, 8) and become candidates on their own (see `_min_perm`).
-        self._b_lo8 = ((self.b + _U64(8)) & _MASK32).astype(np.uint32)
-        self._a_lo_col = self._a_lo[:, None]
-        self._b_lo8_col = self._b_lo8[:, None]
-        self._rows = max(4, _BLOCK_ENTRIES // num_perm)
+        self._a_col = self.a[:, None]
+        self._b_col = self.b[:, None]
+        self._block = None  # (num_perm, _BLOCK_SHINGLES) scratch, allocated on first use
 
     @property
     def permutations(self) -> Tuple[np.ndarray, np.ndarray]:
@@ -261,102 +341,47 @@ class MinHasher:
         return self.signatures([text])[0]
 
     def signatures(self, texts: Iterable[str]) -> np.ndarray:
-        """[len(texts), num_perm] uint64; an empty text (no words) gets all MAX_HASH."""
+        """[len(texts), num_perm] uint32; a text without words gets all MAX_HASH."""
         texts = list(texts)
-        out = np.full((len(texts), self.num_perm), MAX_HASH, dtype=np.uint64)
+        out = np.full((len(texts), self.num_perm), MAX_HASH, dtype=np.uint32)
         lo = 0
         while lo < len(texts):
-            # Batches bounded by word count (approximated by characters / 4).
-            hi, chars = lo, 0
-            while hi < len(texts) and (hi == lo or chars < 6 * _BATCH_WORDS):
-                chars += len(texts[hi])
+            hi, size = lo, 0
+            while hi < len(texts) and (hi == lo or size < _BATCH_BYTES):
+                size += len(texts[hi]) + 1  # characters, a fair estimate of normalised bytes
                 hi += 1
-            hashes, offsets = _batch_shingles(texts[lo:hi], self.ngram)
-            self._min_perm(hashes, offsets, out[lo:hi])
+            hashes, owner = _batch_shingles(texts[lo:hi], self.ngram)
+            self._min_perm(hashes, owner, out[lo:hi])
             lo = hi
         return out
 
-    def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
+    def signature_from_hashes(self, hashes) -> np.ndarray:
         """Signature of one set of 32-bit hash values (duplicates allowed), e.g. `shingle_hashes`."""
-        hashes = np.asarray(hashes, dtype=np.uint64)
-        if len(hashes) and int(hashes.max()) > int(MAX_HASH):
-            raise ValueError("hash values must be < 2**32")
-        out = np.full((1, self.num_perm), MAX_HASH, dtype=np.uint64)
-        self._min_perm(hashes, np.array([0, len(hashes)], dtype=np.int64), out)
+        hashes = np.asarray(hashes)
+        if hashes.size and (int(hashes.max()) > int(MAX_HASH) or int(hashes.min()) < 0):
+            raise ValueError("hash values must be in [0, 2**32)")
+        out = np.full((1, self.num_perm), MAX_HASH, dtype=np.uint32)
+        self._min_perm(hashes.astype(np.uint32), np.zeros(hashes.size, dtype=np.int64), out)
         return out[0]
 
-    def _min_perm(self, hashes: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
-        """out[d] = min over hashes[offsets[d]:offsets[d+1]] of every permutation (in place).
-
-        Exactness: with y = a*h + b (mod 2**64), y = H * 2**61 + L (H < 8), the value is
-        v = (L + H) mod p & max_hash. If L + H < p then v = (lo32(y) + H) mod 2**32, and
-        lo32(y) = a_lo * h + b_lo (mod 2**32). Let q = lo32(y) + 8 (mod 2**32), computed in
-        uint32. If lo32(y) < 2**32 - 8: L + H < p (L + H >= p needs lo32(y) >= 2**32 - 8) and
-        lo32(y) + H < 2**32, so v = lo32(y) + H lies in [q - 8, q - 1]. Otherwise q < 8. Per
-        document and permutation let m = min q over its shingles, reached at shingle i: the best
-        v is <= v_i <= m - 1 (or i has q < 8); any shingle j with v_j <= that has q_j - 8 <= v_j,
-        so q_j <= m + 7 -- and every q < 8 is <= m + 7 too. Computing v exactly for all entries
-        with q <= m + 7 (about one per column) therefore finds the exact minimum.
-        """
-        n = len(hashes)
-        if n == 0:
+    def _min_perm(self, hashes: np.ndarray, owner: np.ndarray, out: np.ndarray) -> None:
+        """out[d] = min(out[d], min over the hashes owned by d of each permutation), in place;
+        `owner` is non-decreasing."""
+        if not len(hashes):
             return
-        h32 = hashes.astype(np.uint32)
-        rows = self._rows
-        lens = np.diff(offsets)
-        # Blocks of whole documents (up to `rows` shingles), or one slice of a large document.
-        d, ndocs = 0, len(lens)
-        while d < ndocs:
-            if lens[d] >= rows // 4:
-                start, stop = int(offsets[d]), int(offsets[d + 1])
-                for s in range(start, stop, rows):
-                    self._block_one(hashes, h32, s, min(stop, s + rows), out[d])
-                d += 1
-                continue
-            e, total = d, 0
-            while e < ndocs and lens[e] < rows // 4 and total + lens[e] <= rows:
-                total += int(lens[e])
-                e += 1
-            if total:
-                self._block_many(hashes, h32, offsets[d:e + 1], out[d:e])
-            d = e
-
-    def _block_one(self, hashes, h32, s, e, out_row) -> None:
-        """Shingles [s, e) of one document: the argmin of each permutation's 32-bit proxy is the
-        only candidate unless another entry is within 7 of it (then fall back to all candidates)."""
-        q = self._a_lo_col * h32[None, s:e]
-        q += self._b_lo8_col
-        cols = np.arange(self.num_perm)
-        idx = q.argmin(axis=1)
-        m = q[cols, idx]
-        thr = np.minimum(m, np.uint32(0xFFFFFFFF - 7)) + np.uint32(7)
-        q[cols, idx] = np.uint32(0xFFFFFFFF)
-        if (q.min(axis=1) <= thr).any():  # a near tie, or a shingle whose value may wrap
-            q[cols, idx] = m
-            flat = np.flatnonzero(q <= thr[:, None])
-            c, r = np.divmod(flat, e - s)
-        else:
-            c, r = cols, idx
-        vals = _exact(hashes[s + r], self.a[c], self.b[c])
-        np.minimum.at(out_row, c, vals)
-
-    def _block_many(self, hashes, h32, offsets, out) -> None:
-        """Several whole documents (their shingles hashes[offsets[0]:offsets[-1]])."""
-        s, e = int(offsets[0]), int(offsets[-1])
-        lens = np.diff(offsets)
-        nonempty = lens > 0
-        starts = (offsets[:-1] - s)[nonempty]
-        seglens = lens[nonempty]
-        docs = np.nonzero(nonempty)[0]
-        q = self._a_lo_col * h32[None, s:e]
-        q += self._b_lo8_col
-        segmin = np.minimum.reduceat(q, starts, axis=1)
-        thr = np.minimum(segmin, np.uint32(0xFFFFFFFF - 7)) + np.uint32(7)
-        flat = np.flatnonzero(q <= np.repeat(thr, seglens, axis=1))
-        c, r = np.divmod(flat, e - s)
-        vals = _exact(hashes[s + r], self.a[c], self.b[c])
-        row_doc = np.repeat(docs, seglens)
-        np.minimum.at(out, (row_doc[r], c), vals)
+        if self._block is None:
+            self._block = np.empty((self.num_perm, _BLOCK_SHINGLES), dtype=np.uint32)
+        mixed = _fmix32(hashes)
+        for s in range(0, len(hashes), _BLOCK_SHINGLES):
+            e = min(len(hashes), s + _BLOCK_SHINGLES)
+            block = self._block[:, : e - s]
+            np.multiply(self._a_col, mixed[None, s:e], out=block)
+            block += self._b_col
+            docs = owner[s:e]
+            starts = np.concatenate(([0], np.flatnonzero(docs[1:] != docs[:-1]) + 1))
+            mins = np.minimum.reduceat(block, starts, axis=1).T
+            rows = docs[starts]
+            out[rows] = np.minimum(out[rows], mins)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,7 +391,7 @@ class MinHasher:
 
 def band_keys(signature: np.ndarray, bands: int, rows: int) -> List[bytes]:
     """One key per band: 2-byte big-endian band index + the band's `rows` values as 4-byte
-    big-endian unsigned integers (values are < 2**32). Byte-identical on every platform."""
+    big-endian unsigned integers. Byte-identical on every platform."""
     sig = np.asarray(signature)
     if bands * rows > len(sig):
         raise ValueError(f"bands*rows = {bands * rows} exceeds the signature length {len(sig)}")
