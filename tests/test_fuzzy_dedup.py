@@ -10,7 +10,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from tests.conftest import BEAM_TEST_OPTIONS
 from transforms.document import Document
-from transforms.fuzzy.minhash import MinHasher, band_keys
+from transforms.fuzzy.minhash import MinHasher, band_keys, jaccard, shingle_hashes
 from transforms.fuzzy_dedup import FuzzyDedup, FuzzyDedupParams
 from transforms.params import ConfigError, parse_params
 
@@ -73,6 +73,25 @@ def test_a_chain_whose_ends_share_no_band_is_one_cluster(chain, cc_documents):
     assert dict(kept)["a"] == {"fuzzy_dedup": {"cluster_size": 3}}
     assert [(doc_id, reason, m["duplicate_of"], m["cluster_size"]) for doc_id, reason, m in rejected] == [
         ("b", "duplicate", "a", 3), ("c", "duplicate", "a", 3)]
+
+
+def test_exact_jaccard_check_drops_candidate_pairs_below_the_threshold(chain):
+    """With verify_jaccard between the chain's two links, the weaker link is dropped: its far end stays."""
+    a, b, c = chain
+    ab, bc = jaccard(shingle_hashes(a), shingle_hashes(b)), jaccard(shingle_hashes(b), shingle_hashes(c))
+    assert abs(ab - bc) > 0.005
+    docs = [_doc("a", a), _doc("b", b), _doc("c", c)]
+    kept, rejected = _run(docs, FuzzyDedupParams(survivor="lowest_id", verify_jaccard=(ab + bc) / 2))
+    if bc < ab:  # b-c dropped: {a, b} and {c}
+        expected_kept, expected_rejected = ["a", "c"], [("b", "a", 2)]
+    else:  # a-b dropped: {a} and {b, c}
+        expected_kept, expected_rejected = ["a", "b"], [("c", "b", 2)]
+    assert [doc_id for doc_id, _ in kept] == expected_kept
+    assert [(doc_id, m["duplicate_of"], m["cluster_size"]) for doc_id, _, m in rejected] == expected_rejected
+    # below both links nothing is dropped; off (the default) neither
+    for params in (FuzzyDedupParams(survivor="lowest_id", verify_jaccard=min(ab, bc) - 0.01),
+                   FuzzyDedupParams(survivor="lowest_id")):
+        assert [doc_id for doc_id, _ in _run(docs, params)[0]] == ["a"]
 
 
 def test_the_longest_text_survives_by_default(chain):

@@ -47,6 +47,10 @@ class FuzzyDedupParams:
                           help="which document of a cluster stays: the longest text, or the smallest id")
     bucket_splits: int = param(16, ge=1, help="each LSH bucket is spread over this many workers (hot buckets)")
     max_rounds: int = param(10, ge=1, help="connected-component rounds unrolled into the DAG")
+    verify_jaccard: Optional[float] = param(None, gt=0.0, le=1.0,
+                                            help="if set, every LSH candidate pair is checked on the true Jaccard "
+                                                 "similarity of its shingle sets and dropped below this (removes "
+                                                 "LSH false positives; costs a shuffle of every document's shingles)")
 
     def check(self):
         if self.threshold is None and self.bands * self.rows > self.num_perm:
@@ -90,18 +94,25 @@ class _Signature(beam.DoFn):
 
     def process(self, batch):
         texts = [doc.text or "" for doc in batch]
+        verify = self.params.verify_jaccard is not None
         try:
-            signatures = self.hasher.signatures(texts)
+            signatures, shingles = self.hasher.signatures_and_shingles(texts, shingles=verify)
         except Exception:  # one bad document must not fail its batch: find it one by one
-            signatures = None
+            signatures = shingles = None
         for i, doc in enumerate(batch):
             self.counters.inc(doc.source, "in")
             node = node_key(doc)
             try:
                 if doc.text:  # an empty text has no shingles and no near-duplicates
-                    signature = signatures[i] if signatures is not None else self.hasher.signature(doc.text)
+                    if signatures is not None:
+                        signature, shingle_set = signatures[i], shingles[i] if verify else None
+                    else:
+                        one, sets = self.hasher.signatures_and_shingles([doc.text], shingles=verify)
+                        signature, shingle_set = one[0], sets[0] if verify else None
                     for key in self.band_keys(signature, self.bands, self.rows):
                         yield beam.pvalue.TaggedOutput("bands", (key, node))
+                    if verify:
+                        yield beam.pvalue.TaggedOutput("shingles", (node, shingle_set.astype("<u4").tobytes()))
                     yield beam.pvalue.TaggedOutput("ranks", (node, survivor_rank(doc, self.params.survivor)))
             except Exception as error:
                 self.counters.inc(doc.source, "errors")
@@ -146,6 +157,69 @@ def _decisions(element):
             yield node, (best_node, size)
 
 
+def _route_pair_to_second(element):
+    """(first node, {pairs, shingles}) -> (second node, (first node, first's shingles)) per pair."""
+    _, grouped = element
+    for shingles in grouped["shingles"]:
+        for first, second in grouped["pair"]:
+            yield second, (first, shingles)
+
+
+class _CheckPairs(beam.DoFn):
+    """(second node, {pending pairs, shingles}) -> the pairs whose true Jaccard reaches the threshold."""
+
+    def __init__(self, verify_jaccard: float):
+        self.verify_jaccard = verify_jaccard
+
+    def setup(self):
+        self.checked = beam.metrics.Metrics.counter(f"winnow/{STAGE}", "candidate_pairs_checked")
+        self.dropped = beam.metrics.Metrics.counter(f"winnow/{STAGE}", "candidate_pairs_dropped")
+
+    def process(self, element):
+        import numpy as np
+
+        from transforms.fuzzy.minhash import sorted_jaccard
+
+        second, grouped = element
+        for second_bytes in grouped["shingles"]:
+            second_set = np.frombuffer(second_bytes, dtype="<u4")
+            for first, first_bytes in grouped["pending"]:  # streamed: a hot node is not held in memory
+                self.checked.inc()
+                if sorted_jaccard(np.frombuffer(first_bytes, dtype="<u4"), second_set) >= self.verify_jaccard:
+                    yield first, second
+                else:
+                    self.dropped.inc()
+
+
+class VerifyCandidatePairs(beam.PTransform):
+    """(edges (node, node), shingles (node, bytes)) -> the edges whose two documents' true Jaccard is
+    at least `verify_jaccard`. Each pair is checked once however many bands it shares; each side's
+    shingles reach it through one join per side, so no step holds more than one node's pairs."""
+
+    def __init__(self, verify_jaccard: float):
+        super().__init__()
+        self.verify_jaccard = verify_jaccard
+
+    def expand(self, inputs):
+        edges, shingles = inputs
+        pairs = (
+            edges
+            | "OrderPair" >> beam.Map(lambda edge: tuple(sorted(edge)))
+            | "DistinctPairs" >> beam.Distinct()
+            | "ByFirst" >> beam.Map(lambda pair: (pair[0], pair))
+        )
+        pending = (
+            {"pair": pairs, "shingles": shingles}
+            | "JoinFirst" >> beam.CoGroupByKey()
+            | "RouteToSecond" >> beam.FlatMap(_route_pair_to_second)
+        )
+        return (
+            {"pending": pending, "shingles": shingles}
+            | "JoinSecond" >> beam.CoGroupByKey()
+            | "TrueJaccard" >> beam.ParDo(_CheckPairs(self.verify_jaccard))
+        )
+
+
 class _Decide(beam.DoFn):
     def setup(self):
         self.counters = StageCounters(STAGE)
@@ -179,9 +253,12 @@ class FuzzyDedup(beam.PTransform):
         signed = (
             docs
             | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=SIGNATURE_BATCH)
-            | "Signature" >> beam.ParDo(_Signature(self.params)).with_outputs("bands", "ranks", ERRORS, main="docs")
+            | "Signature" >> beam.ParDo(_Signature(self.params)).with_outputs(
+                "bands", "ranks", "shingles", ERRORS, main="docs")
         )
         edges = signed["bands"] | "CandidateEdges" >> CandidateEdges(self.params.bucket_splits)
+        if self.params.verify_jaccard is not None:
+            edges = (edges, signed["shingles"]) | "VerifyPairs" >> VerifyCandidatePairs(self.params.verify_jaccard)
         labels, report = edges | "Components" >> ConnectedComponents(self.params.max_rounds)
         members = (
             {"label": labels, "rank": signed["ranks"]}

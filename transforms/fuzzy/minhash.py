@@ -111,10 +111,10 @@ def _char_rule(c: str) -> _CharRule:
     return rule
 
 
-def _non_ascii_chars(text: str) -> set:
-    # C-level passes only: encode, drop the ASCII bytes, decode what is left (set(text) would
-    # build a str object per character).
-    return set(text.encode("utf-8").translate(None, _ASCII_BYTES).decode("utf-8"))
+def _non_ascii_chars(data: bytes) -> set:
+    """The distinct non-ASCII characters of UTF-8 `data`. C-level passes only: drop the ASCII bytes,
+    decode what is left (set(text) would build a str object per character)."""
+    return set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
 
 
 def _nfkc(text: str, sensitive: Sequence[str]) -> str:
@@ -152,18 +152,25 @@ def _normalized_bytes(text: str) -> bytes:
     if text.isascii():
         # NFKC is the identity on ASCII and casefold is lower(): one byte table does it all.
         return text.encode("ascii").translate(_ASCII_TABLE)
-    others = _non_ascii_chars(text)
+    data = text.encode("utf-8")
+    others = _non_ascii_chars(data)
     sensitive = [c for c in others if _char_rule(c).nfkc_sensitive]
     if sensitive:
-        text = _nfkc(text, sensitive)
-        others = _non_ascii_chars(text)
+        normalized = _nfkc(text, sensitive)
+        if normalized is not text:
+            text, data = normalized, normalized.encode("utf-8")
+            others = _non_ascii_chars(data)
     # One str.replace per distinct non-ASCII character that changes (a single-character replace
     # is a fast C loop, about 5x faster than bytes.replace of its UTF-8 sequence).
+    changed = False
     for c in others:
         replacement = _char_rule(c).replacement
         if replacement is not None:
             text = text.replace(c, replacement)
-    return text.encode("utf-8").translate(_ASCII_TABLE)
+            changed = True
+    if changed:
+        data = text.encode("utf-8")
+    return data.translate(_ASCII_TABLE)
 
 
 def normalize(text: str) -> str:
@@ -278,7 +285,12 @@ def _batch_shingles(texts: Sequence[str], ngram: int) -> Tuple[np.ndarray, np.nd
     if total >= ngram:
         # an n-gram is a shingle when its first and last word belong to the same text
         within = word_text[: total - ngram + 1] == word_text[ngram - 1:]
-        combined = _mix64(_combine(word_hash, ngram, total - ngram + 1)[within]) >> _U64(32)
+        # consecutive n-grams' polynomials are linearly related (c2 = M*c1 - M**n * w0 + wn): one
+        # xor-shift-multiply round breaks that before the top half is taken (and fmix32 follows)
+        combined = _combine(word_hash, ngram, total - ngram + 1)[within]
+        combined ^= combined >> _U64(29)
+        combined *= _U64(0xBF58476D1CE4E5B9)
+        combined >>= _U64(32)
         hashes.append(combined.astype(np.uint32))
         owners.append(word_text[: total - ngram + 1][within])
     short = np.flatnonzero((counts > 0) & (counts < ngram))
@@ -302,6 +314,15 @@ def shingle_hashes(text: str, ngram: int = 5) -> np.ndarray:
     if ngram < 1:
         raise ValueError("ngram must be >= 1")
     return np.unique(_batch_shingles([text], ngram)[0])
+
+
+def sorted_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard of two sorted arrays of distinct values (as `shingle_hashes` gives them)."""
+    union = len(a) + len(b)
+    if union == 0:
+        return 1.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (union - common)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,8 +363,14 @@ class MinHasher:
 
     def signatures(self, texts: Iterable[str]) -> np.ndarray:
         """[len(texts), num_perm] uint32; a text without words gets all MAX_HASH."""
+        return self.signatures_and_shingles(texts, shingles=False)[0]
+
+    def signatures_and_shingles(self, texts: Iterable[str], shingles: bool = True):
+        """(`signatures(texts)`, and if `shingles` the sorted distinct shingle hashes of each text,
+        as `shingle_hashes` gives them, from the same pass)."""
         texts = list(texts)
         out = np.full((len(texts), self.num_perm), MAX_HASH, dtype=np.uint32)
+        sets: List[np.ndarray] = []
         lo = 0
         while lo < len(texts):
             hi, size = lo, 0
@@ -352,8 +379,11 @@ class MinHasher:
                 hi += 1
             hashes, owner = _batch_shingles(texts[lo:hi], self.ngram)
             self._min_perm(hashes, owner, out[lo:hi])
+            if shingles:
+                bounds = np.searchsorted(owner, np.arange(hi - lo + 1))
+                sets.extend(np.unique(hashes[bounds[i]:bounds[i + 1]]) for i in range(hi - lo))
             lo = hi
-        return out
+        return out, (sets if shingles else None)
 
     def signature_from_hashes(self, hashes) -> np.ndarray:
         """Signature of one set of 32-bit hash values (duplicates allowed), e.g. `shingle_hashes`."""
