@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     mix.add_argument("--mixture", metavar="FILE", required=True, help="mixture YAML (see pipeline/mixtures/afm_stages.yaml)")
     mix.add_argument("--stage", required=True, help="the training stage in the mixture file")
     mix.add_argument("--output", metavar="FILE", help="where to write the plan (JSON)")
+    # Listed for --help only: main() hands these to their own parsers before this one runs.
+    commands.add_parser("inspect", help="what each rule rejected in a finished run, with sample documents "
+                                        "(winnow inspect OUT --help)")
     return parser
 
 
@@ -276,6 +279,9 @@ def _print_summary(manifest, path: str) -> None:
     if manifest["shards"]:
         print(f"shards:    {out}/shards/<source>/ ({len(manifest['shards'])} files)   tokenizer: {out}/tokenizer/")
     print(f"manifest:  {path}")
+    from pipeline.inspect import format_rejection_shares
+
+    print(format_rejection_shares(manifest))
 
 
 class _DropBeamImportNoise(logging.Filter):
@@ -310,6 +316,10 @@ def _quiet_worker_options(beam_args: Sequence[str], verbose: bool) -> List[str]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _configure_logging("-v" in argv or "--verbose" in argv)
+    if argv[:1] == ["inspect"]:  # its own parser and exit codes: pipeline/inspect.py
+        from pipeline.inspect import main as inspect_main
+
+        return inspect_main(argv[1:])
     parser = _parser()
     args, beam_args = parser.parse_known_args(argv)
     if args.command is None:

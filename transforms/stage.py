@@ -66,6 +66,12 @@ class Stage:
     def judge(self, doc: Document) -> Verdict:
         raise NotImplementedError
 
+    def after_judging(self) -> Optional[beam.PTransform]:
+        """A transform for the documents this stage kept (per source), or None. For decisions that
+        need every document's measurement first, e.g. keeping the top fraction by a model score; it
+        returns StageOutputs and its rejections are this stage's."""
+        return None
+
 
 def rejection_record(doc: Document, stage: str, reason: str, measurements: Mapping[str, Any]) -> dict:
     """The JSON object written to OUT/rejected/<stage>/ (the output contract)."""
@@ -162,4 +168,12 @@ class RunStage(beam.PTransform):
 
     def expand(self, docs):
         results = docs | beam.ParDo(_JudgeDoFn(self.stage)).with_outputs(REJECTED, ERRORS, main=KEPT)
-        return StageOutputs(results[KEPT], results[REJECTED], results[ERRORS])
+        after = self.stage.after_judging()
+        if after is None:
+            return StageOutputs(results[KEPT], results[REJECTED], results[ERRORS])
+        final = results[KEPT] | "AfterJudging" >> after
+        return StageOutputs(
+            final.kept,
+            (results[REJECTED], final.rejected) | "AllRejected" >> beam.Flatten(),
+            (results[ERRORS], final.errors) | "AllErrors" >> beam.Flatten(),
+        )
