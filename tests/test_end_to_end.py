@@ -159,7 +159,9 @@ def test_shards_decode_to_every_written_document_exactly(sample_run):
     assert hashlib.sha256((out / manifest["tokenizer"]["path"]).read_bytes()).hexdigest() == manifest["tokenizer"]["sha256"]
     every_text = "".join(r["text"] for name in SOURCES for r in _records(out / "docs" / name))
     assert any(ord(ch) >= 0x1F300 for ch in every_text)  # emoji (a real page of the sample greets with one)
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in every_text) and "\t" in every_text
+    # 3-byte UTF-8 too (curly quotes, dashes); the sample's CJK pages are spam that the quality rules
+    # reject, so CJK itself is not among the written documents
+    assert any("\u2000" <= ch <= "\uffff" for ch in every_text) and "\t" in every_text
     for name in SOURCES:
         texts = {r["id"]: r["text"] for r in _records(out / "docs" / name)}
         rows = [row for path in shard_paths(str(out), name) for row in iter_documents(path)]
