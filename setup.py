@@ -14,7 +14,8 @@ setup(
     package_data={
         "pipeline": ["default_config.yaml", "mixtures/*.yaml", "sample/*", "sample/*/*"],
         "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md",
-                        "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*"],
+                        "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*",
+                        "data/quality/*"],
         "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
         "benchmarks_ngrams": ["*.md"],
     },

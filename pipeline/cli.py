@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     # Listed for --help only: main() hands these to their own parsers before this one runs.
     commands.add_parser("inspect", help="what each rule rejected in a finished run, with sample documents "
                                         "(winnow inspect OUT --help)")
+    commands.add_parser("classifiers", help="train or evaluate a classifier: winnow classifiers "
+                                            "{train,evaluate,build-default} {quality,safety} --help")
     return parser
 
 
@@ -313,6 +315,30 @@ def _quiet_worker_options(beam_args: Sequence[str], verbose: bool) -> List[str]:
     return args
 
 
+CLASSIFIER_COMMANDS = ("train", "evaluate", "build-default")
+
+
+def classifiers_command(argv: Sequence[str]) -> int:
+    """`winnow classifiers ACTION NAME ...`: the classifier module's own command line."""
+    usage = ("usage: winnow classifiers {train,evaluate,build-default} quality [options]\n"
+             "       winnow classifiers {train,evaluate} safety [options]\n"
+             "(options: winnow classifiers ACTION NAME --help)")
+    if len(argv) < 2 or argv[0] not in CLASSIFIER_COMMANDS or argv[1] not in ("quality", "safety"):
+        print(usage, file=sys.stderr)
+        return EXIT_USAGE
+    action, name, rest = argv[0], argv[1], list(argv[2:])
+    if name == "quality":
+        from classifiers.quality import main as classifier_main
+    else:
+        from classifiers.safety import main as classifier_main
+
+        if action == "build-default":
+            print(usage, file=sys.stderr)
+            return EXIT_USAGE
+        action = {"evaluate": "eval"}.get(action, action)
+    return classifier_main([action] + rest) or 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _configure_logging("-v" in argv or "--verbose" in argv)
@@ -320,6 +346,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from pipeline.inspect import main as inspect_main
 
         return inspect_main(argv[1:])
+    if argv[:1] == ["classifiers"]:
+        return classifiers_command(argv[1:])
     parser = _parser()
     args, beam_args = parser.parse_known_args(argv)
     if args.command is None:

@@ -108,8 +108,22 @@ class QualityParams:
         0.01, ge=0, le=1, help="reject when characters in repeated lines are at least this share of the text")
     fineweb_max_list_ratio: OptionalFloat = param(
         0.3, ge=0, help="reject when line breaks per word are above this (lists, menus)")
+    # --- fastText quality model (DCLM-style), after the rules pass; its score goes to scores.quality
+    model: bool = param(True, help="score documents with the fastText quality model")
+    model_path: Optional[str] = param(
+        None, help="any fastText model (.bin/.ftz; DCLM's loads as is); default: the shipped quality-web.ftz")
+    model_label: str = param("hq", help="the model's label for high quality, without __label__")
+    model_min_score: OptionalFloat = param(
+        None, ge=0, le=1, help="reject documents scoring below this (model_low_score); null: score only")
+    model_keep_top_fraction: OptionalFloat = param(
+        None, gt=0, le=1, help="keep only this fraction of each source's documents, the best scoring "
+                               "(DCLM keeps 0.1); needs every score first: an extra global step")
+    model_languages: Optional[Tuple[str, ...]] = param(
+        ("en",), help="languages the model scores (no language counts as English); null: all")
 
     def check(self):
+        if not self.model and (self.model_min_score is not None or self.model_keep_top_fraction is not None):
+            return "model", "model_min_score / model_keep_top_fraction need model: true"
         if self.min_words is not None and self.max_words is not None and self.min_words > self.max_words:
             return "min_words", f"{self.min_words} is above max_words ({self.max_words}): every document would be rejected"
         if (self.min_mean_word_length is not None and self.max_mean_word_length is not None
@@ -144,9 +158,35 @@ def judge_text(text: str, params: QualityParams, language: Optional[str] = None)
 class Quality(Stage):
     name = "quality"
     Params = QualityParams
+    _model = None  # loaded in setup(); judge() without setup() runs the rules only
+
+    def setup(self):
+        self._model = None
+        if self.params.model:
+            from classifiers.quality import QualityModel
+
+            self._model = QualityModel(self.params.model_path, self.params.model_label)
+
+    def _model_applies(self, language: Optional[str]) -> bool:
+        languages = self.params.model_languages
+        return languages is None or (language or "en") in languages or language == "und"
 
     def judge(self, doc: Document) -> Verdict:
-        reason, measured = judge_text(doc.text, self.params, doc.meta.get("language"))
+        language = doc.meta.get("language")
+        reason, measured = judge_text(doc.text, self.params, language)
         if reason is not None:
             return Verdict.reject(reason, **measured)
+        if self._model is not None and self._model_applies(language):
+            measured["model_score"] = round(self._model.score(doc.text), 6)
+            minimum = self.params.model_min_score
+            if minimum is not None and measured["model_score"] < minimum:
+                return Verdict.reject("model_low_score", **measured)
         return Verdict.keep(doc, **measured)
+
+    def after_judging(self):
+        fraction = self.params.model_keep_top_fraction
+        if fraction is None:
+            return None
+        from transforms.top_fraction import KeepTopFraction
+
+        return KeepTopFraction(self.name, "model_score", fraction)
