@@ -299,7 +299,7 @@ def _configure_logging(verbose: bool) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(_DropBeamImportNoise())
     if not verbose:  # trafilatura logs every page it finds no body in; the rejections record that
-        logging.getLogger("trafilatura").setLevel(logging.ERROR)
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # "empty HTML tree" is an ERROR there
         logging.getLogger("apache_beam.runners.portability.local_job_service").setLevel(logging.ERROR)
 
 
@@ -311,7 +311,7 @@ def _quiet_worker_options(beam_args: Sequence[str], verbose: bool) -> List[str]:
     if not any(a.startswith("--default_sdk_harness_log_level") for a in args):
         args.append("--default_sdk_harness_log_level=WARNING")
     if not any(a.startswith("--sdk_harness_log_level_overrides") for a in args):
-        args.append('--sdk_harness_log_level_overrides={"trafilatura": "ERROR"}')
+        args.append('--sdk_harness_log_level_overrides={"trafilatura": "CRITICAL"}')
     return args
 
 
