@@ -17,7 +17,12 @@ setup(
                         "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*",
                         "data/quality/*"],
         "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
-        "benchmarks_ngrams": ["*.md"],
+        # the registry, the benchmark test sets (one or two folder levels deep, gzipped or not) and
+        # their licence texts; a built index is never shipped (it is built on first use)
+        "benchmarks_ngrams": ["*.md", "benchmarks/*.yaml", "data/*.md", "data/LICENSES/*.txt",
+                              "data/*/*.gz", "data/*/*/*.gz", "data/*/*.jsonl", "data/*/*/*.jsonl",
+                              "data/*/*.json", "data/*/*/*.json", "data/*/*.csv", "data/*/*/*.csv",
+                              "data/*/*.parquet", "data/*/*/*.parquet"],
     },
     install_requires=[
         "apache-beam>=2.60,<3",

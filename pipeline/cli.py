@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     # Listed for --help only: main() hands these to their own parsers before this one runs.
     commands.add_parser("inspect", help="what each rule rejected in a finished run, with sample documents "
                                         "(winnow inspect OUT --help)")
+    commands.add_parser("benchmarks", help="the decontamination index: winnow benchmarks "
+                                           "{build-index,check,list} --help")
     commands.add_parser("classifiers", help="train or evaluate a classifier: winnow classifiers "
                                             "{train,evaluate,build-default} {quality,safety} --help")
     return parser
@@ -135,7 +137,8 @@ def _add_options_of(cls, parser) -> None:
 # What a winnow run writes at the top of its output directory; --overwrite deletes nothing else.
 _OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts", "_shards",
                    "report.html", "shards", "packed", "tokenizer", "mixtures",
-                   "fuzzy_dedup"}  # components.json: the rounds its connected components took
+                   "fuzzy_dedup",  # components.json: the rounds its connected components took
+                   "decontaminate"}  # report.json: per benchmark, documents removed, n-grams common
 
 
 def delete_tree(path: str) -> None:
@@ -222,6 +225,7 @@ def run_command(args, beam_args: Sequence[str]) -> int:
         "tokenizer": tokenizer,
         "shards": shards,
         "tokens_per_source": {name: entry["tokens"] for name, entry in sources.items()},
+        "decontamination": manifests.read_stage_report(output_dir, "decontaminate", "report.json"),
     }
     delete_tree(FileSystems.join(output_dir, COUNTS_DIR))
     delete_tree(FileSystems.join(output_dir, manifests.SHARD_INFO_DIR))
@@ -348,6 +352,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return inspect_main(argv[1:])
     if argv[:1] == ["classifiers"]:
         return classifiers_command(argv[1:])
+    if argv[:1] == ["benchmarks"]:  # build-index, check, list: benchmarks_ngrams/cli.py
+        from benchmarks_ngrams.cli import main as benchmarks_main
+
+        return benchmarks_main(argv[1:]) or 0
     parser = _parser()
     args, beam_args = parser.parse_known_args(argv)
     if args.command is None:

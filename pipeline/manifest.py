@@ -48,6 +48,15 @@ def read_json_lines(output_dir: str, counts_dir: str) -> List[dict]:
     return records
 
 
+def read_stage_report(output_dir: str, stage: str, name: str):
+    """A global stage's report (OUT/<stage>/<name>, one JSON object), or None if it did not run."""
+    path = FileSystems.join(output_dir, stage, name)
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
 def read_shard_records(output_dir: str) -> List[dict]:
     """Every shard written by the tokenize stage, sorted by path (the run's order is not stable)."""
     return sorted(read_json_lines(output_dir, SHARD_INFO_DIR), key=lambda s: s["path"])

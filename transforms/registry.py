@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Dict
 
+from transforms.decontaminate import Decontaminate, DecontaminateParams
 from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
 from transforms.fuzzy_dedup import FuzzyDedup, FuzzyDedupParams
@@ -58,16 +59,19 @@ STAGES: Dict[str, StageSpec] = {
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "fuzzy_dedup": StageSpec("fuzzy_dedup", "global", FuzzyDedupParams, FuzzyDedup),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
+    "decontaminate": StageSpec("decontaminate", "global", DecontaminateParams, Decontaminate),
     "tokenize": StageSpec("tokenize", "global", TokenizeParams, Tokenize),
 }
 
 # What `winnow run --input` runs for each kind of source when --stages is not given.
 DEFAULT_STAGES_BY_KIND = {
-    "web": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "tokenize"),
-    "math": ("extract", "langid", "pii", "exact_dedup", "fuzzy_dedup", "tokenize"),
-    "code": ("pii", "exact_dedup", "fuzzy_dedup", "tokenize"),
-    "licensed": ("extract", "langid", "exact_dedup", "fuzzy_dedup", "tokenize"),
-    "public": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "tokenize"),
+    "web": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
+            "tokenize"),
+    "math": ("extract", "langid", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "code": ("pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "licensed": ("extract", "langid", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "public": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
+               "tokenize"),
 }
 
 
