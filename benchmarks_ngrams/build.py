@@ -82,10 +82,11 @@ def benchmark_keys(benchmark: Benchmark) -> BenchmarkKeys:
     first_word = np.cumsum(counts) - counts
 
     n = benchmark.n or ngrams.choose_n(counts)
+    whole_from = min(n, ngrams.MIN_WHOLE_WORDS)  # shorter texts are skipped
     out = BenchmarkKeys(benchmark.name, benchmark.license, n, items=len(item_ids), texts=len(texts),
                         sliding=int((counts >= n).sum()),
-                        whole=int(((counts >= ngrams.MIN_N) & (counts < n)).sum()),
-                        skipped=int((counts < ngrams.MIN_N).sum()))
+                        whole=int(((counts >= whole_from) & (counts < n)).sum()),
+                        skipped=int((counts < whole_from).sum()))
     found: Dict[int, List[np.ndarray]] = {}
     starts: List[np.ndarray] = []  # the first word of every indexed n-gram
     total = len(hashes)
@@ -93,7 +94,7 @@ def benchmark_keys(benchmark: Benchmark) -> BenchmarkKeys:
         within = word_text[: total - n + 1] == word_text[n - 1:]
         found.setdefault(n, []).append(ngrams.ngram_keys(hashes, n)[within])
         starts.append(np.flatnonzero(within))
-    for m in range(ngrams.MIN_N, n):
+    for m in range(whole_from, n):
         short = first_word[counts == m]
         if len(short):
             found.setdefault(m, []).append(ngrams.ngram_keys(hashes, m, short))

@@ -15,6 +15,8 @@ import sys
 import time
 from typing import Iterator, List, Optional, Sequence, Tuple
 
+from benchmarks_ngrams.ngrams import MIN_WHOLE_WORDS
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -101,8 +103,8 @@ def print_description(info: dict) -> None:
     print(f"distinct n-grams: {info['ngrams']} ({by_n}); benchmark sets: {info['benchmark_sets']}")
     print(f"index: {info['path']}  {info['bytes'] / 1e6:.1f} MB on disk, {info['memory_bytes'] / 1e6:.1f} MB in memory "
           f"(format {info['format_version']}, content {info['content_hash'][:16]})")
-    print("texts: evaluation texts; whole: texts shorter than n (>= 4 words) matched whole; "
-          "skipped: texts of fewer than 4 words")
+    print(f"texts: evaluation texts; whole: texts shorter than n (>= {MIN_WHOLE_WORDS} words, or n) matched whole; "
+          "skipped: shorter texts")
 
 
 def check_command(path: str, index_path: Optional[str], show: int, as_json: bool) -> int:

@@ -24,7 +24,7 @@ def benchmark_table(benchmarks: Sequence[Benchmark]) -> Table:
         for words in texts:
             if len(words) >= n:
                 grams = (tuple(words[i:i + n]) for i in range(len(words) - n + 1))
-            elif len(words) >= ngrams.MIN_N:
+            elif len(words) >= min(n, ngrams.MIN_WHOLE_WORDS):
                 grams = [tuple(words)]
             else:
                 grams = []

@@ -26,9 +26,13 @@ The n rule (per benchmark, overridable with `n:` in its registry entry)
     the corpus-side common-usage rule (an n-gram in >= 1000 documents is ignored).
 
 Texts shorter than n
-    4 <= words < n: matched whole, as one n'-gram with n' = its length (an answer option "The
-    toilet filled with water" is one 5-gram). Fewer than 4 words ("yes", "Antelope", "42"): skipped,
-    and counted in the index metadata, since a 1-3 word match says nothing about contamination.
+    MIN_WHOLE_WORDS (6) <= words < n: matched whole, as one n'-gram with n' = its length (an
+    answer option "the water in the toilet overflowed" is one 6-gram). Fewer words ("yes",
+    "Antelope", "42", "the new york times", "i don't know"): skipped, and counted in the index
+    metadata. A 4- or 5-word option is a common phrase more often than not: on the bundled sample,
+    whole-matched 4-word MMLU and TruthfulQA options ("in the united states", "a rule of thumb",
+    "1 2 3 4") removed 8 of 172 clean documents, and the common-usage rule only sets such phrases
+    aside in a corpus with over 1000 documents that contain them.
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ import numpy as np
 from transforms.fuzzy.minhash import _NGRAM_MULT, _combine, _mix64, _normalized_bytes, _word_hashes
 
 MIN_N, MAX_N = 4, 13
+MIN_WHOLE_WORDS = 6  # a text shorter than its benchmark's n is matched whole from this many words
 _U64 = np.uint64
 # SALT[n] for n = 0 .. MAX_N; splitmix64 of n + a constant, so no two n share a salt.
 SALT = _mix64(np.arange(MAX_N + 1, dtype=np.uint64) + _U64(0x632BE59BD9B4E019))

@@ -231,7 +231,8 @@ def test_the_n_rule(full_index):
 def test_short_texts_are_matched_whole_or_skipped_and_counted(tmp_path):
     rows = [{"q": "Yes."},                                                            # 1 word: skipped
             {"q": "The toilet filled."},                                              # 3 words: skipped
-            {"q": "Water flowed from the spout."},                                    # 5 words: whole
+            {"q": "Water flowed from the spout."},                                    # 5 words: skipped
+            {"q": "Water flowed from the old spout."},                                # 6 words: whole
             {"q": "The man turned on the faucet this morning."},                      # 8 words = n
             {"q": "The girl found a bug in her cereal so she poured the milk back into the bowl and cried."}]  # 19
     body = "".join(json.dumps(r) + "\n" for r in rows).encode()
@@ -244,13 +245,13 @@ def test_short_texts_are_matched_whole_or_skipped_and_counted(tmp_path):
     index = BenchmarkIndex.load(path)
     stats = index.describe()["benchmarks"]["tiny"]
     assert {k: stats[k] for k in ("n", "items", "texts", "sliding", "whole", "skipped", "ngrams")} == {
-        "n": 8, "items": 5, "texts": 5, "sliding": 2, "whole": 1, "skipped": 2, "ngrams": 1 + 1 + (19 - 8 + 1)}
-    assert index.describe()["ngrams_by_n"] == {5: 1, 8: 13}
+        "n": 8, "items": 6, "texts": 6, "sliding": 2, "whole": 1, "skipped": 3, "ngrams": 1 + 1 + (19 - 8 + 1)}
+    assert index.describe()["ngrams_by_n"] == {6: 1, 8: 13}
 
-    hits = index.collisions("Then, water flowed from the spout!")
-    assert [(h.n, h.text) for h in hits] == [(5, "water flowed from the spout")]  # whole, as a 5-gram
-    assert index.collisions("The toilet filled. Yes.") == []                    # skipped texts never match
-    assert index.collisions("and water flowed from the tap") == []              # 4 of its 5 words: no match
+    hits = index.collisions("Then, water flowed from the old spout!")
+    assert [(h.n, h.text) for h in hits] == [(6, "water flowed from the old spout")]  # whole, as a 6-gram
+    assert index.collisions("The toilet filled. Yes. Water flowed from the spout.") == []  # skipped: never match
+    assert index.collisions("and water flowed from the old tap") == []         # 5 of its 6 words: no match
     hits = index.collisions("I saw that the girl found a bug in her cereal so she poured it out")
     assert [(h.n, h.text) for h in hits] == [(8, "the girl found a bug in her cereal"),
                                              (8, "girl found a bug in her cereal so"),
@@ -316,24 +317,11 @@ def test_planted_items_are_found_with_their_benchmark(full_index, host_page, ben
 # CommonsenseQA option, an ARC option) that is a common phrase, or a counting sequence that
 # HumanEval, MBPP and MATH contain. The corpus-side common-usage rule (>= 1000 documents) is what
 # ignores such n-grams at scale.
-WEB_OVERLAPS = {
-    "breaking the sound barrier": ("mmlu", "mmlu_stem"),
-    "10 00 a m": ("arc",),
-    "the new york times": ("mmlu",),
-    "in the united states": ("truthfulqa",),
-    "i don t know": ("truthfulqa",),
-    "much ado about nothing": ("triviaqa",),
-    "have to wait for": ("commonsenseqa",),
-    "as you like it": ("triviaqa",),
-    "1 2 3 4": ("mmlu", "mmlu_stem"),
-    "1 2 3 4 5 6 7 8 9 10 11 12 13": ("humaneval", "math", "mbpp"),
+WEB_OVERLAPS = {  # 4- and 5-word options ("the new york times") are not indexed: MIN_WHOLE_WORDS
+    "1 2 3 4 5 6 7 8 9 10 11 12 13": ("humaneval", "math", "mbpp"),  # a calendar page; test data
     "2 3 4 5 6 7 8 9 10 11 12 13 14": ("humaneval", "mbpp"),
     "3 4 5 6 7 8 9 10 11 12 13 14 15": ("humaneval", "mbpp"),
     "4 5 6 7 8 9 10 11 12 13 14 15 16": ("humaneval", "mbpp"),
-    "st francis of assisi": ("mmlu",),
-    "take a long time": ("mmlu",),
-    "the united arab emirates": ("truthfulqa",),
-    "god does not exist": ("mmlu",),
 }
 
 
@@ -484,8 +472,8 @@ def test_cli_build_index_and_list(tmp_path, capsys):
     output = str(tmp_path / "copa.npz")
     assert cli_main(["build-index", "--output", output, "--benchmark", "copa"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"^copa\s+6\s+100\s+300\s+453\s+115\s+34\s+BSD-2-Clause$", out, re.M)
-    assert "distinct n-grams: 453" in out and os.path.isfile(output)
+    assert re.search(r"^copa\s+6\s+100\s+300\s+338\s+0\s+149\s+BSD-2-Clause$", out, re.M)
+    assert "distinct n-grams: 338" in out and os.path.isfile(output)
     assert cli_main(["build-index", "--benchmark", "copa"]) == 2  # a subset needs --output
     assert cli_main(["build-index", "--output", output, "--benchmark", "nope"]) == 2
     capsys.readouterr()

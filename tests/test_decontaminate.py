@@ -98,16 +98,15 @@ def test_planted_items_are_removed_verbatim_and_reformatted(index_path, items, c
     for doc_id, benchmark in expected.items():
         assert benchmark in rejected[doc_id]["benchmarks"], doc_id
         assert rejected[doc_id]["ngrams"] and rejected[doc_id]["collisions"] >= 1
-    # Clean real pages: removed only for true overlaps. On 20 pages the common-usage rule cannot set
-    # aside short options that are common phrases ("the new york times" is an MMLU answer), which a
-    # crawl-sized run does (test_common_usage_threshold_counts_documents).
+    # Clean real pages: removed only for true overlaps (none on these 20 pages today; a calendar page's
+    # "1 2 3 ... 13" would be one: a crawl-sized run sets such n-grams aside as common usage).
     clean_removed = set(rejected) - set(expected)
-    assert len(clean_removed) <= 5
+    assert len(clean_removed) <= 1
     for doc_id in clean_removed:
         page = normalize(next(d.text for d in clean if d.id == doc_id))
         for ngram in rejected[doc_id]["ngrams"]:
             assert f" {ngram['text']} " in f" {page} "  # the words are really on the page ...
-            assert ngram["n"] <= 8 and any(  # ... and really in the benchmark: a short option or answer
+            assert any(  # ... and really in the benchmark
                 f" {ngram['text']} " in f" {text} " for text in benchmark_texts(ngram["benchmarks"][0]))
     assert set(kept) == {d.id for d in clean} - clean_removed
 
