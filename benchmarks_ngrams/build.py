@@ -42,7 +42,7 @@ from transforms.fuzzy.minhash import _mix64, _normalized_bytes, _word_hashes
 
 FORMAT_VERSION = 1
 # Bump when the n rule or what counts as a text changes without the data changing.
-RULES_VERSION = "n=median-of-texts>=4-words,clamp4-13;short>=4-whole;v1"
+RULES_VERSION = f"n=median-of-texts>=4-words,clamp4-13;short>={ngrams.MIN_WHOLE_WORDS}-whole;v2"  # in the cache key
 
 
 @dataclass
