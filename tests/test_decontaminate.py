@@ -137,3 +137,26 @@ def test_judge_collisions_sets_common_usage_aside():
     reason, measured = judge_collisions(collisions, {1: None}, 5)
     assert reason == REASON and measured["benchmarks"] == ["mmlu"] and measured["common_usage_ngrams"] == 1
     assert judge_collisions([], {}, 5) == (None, {})
+
+
+def test_clean_article_bodies_collide_with_nothing(index_path):
+    """The extraction ground truth (real, well-edited articles) against the full shipped index."""
+    from benchmarks_ngrams.index import BenchmarkIndex
+
+    truth = json.loads((ROOT / "tests" / "data" / "extraction" / "scrapinghub_aeb" / "ground-truth.json").read_text())
+    bodies = [case["articleBody"] for case in truth.values()]
+    for split in ("train", "heldout"):  # AEB and Readability ground-truth bodies shipped for the quality model
+        bodies += [row["text"] for row in _jsonl(ROOT / "classifiers" / "data" / "quality" / f"{split}-hq.jsonl.gz")]
+    assert len(bodies) >= 100
+    index = BenchmarkIndex.default()
+    assert len(index.benchmarks) == 25
+    hits = {i: found for i, body in enumerate(bodies) if (found := index.collisions(body))}
+    # 3 of 129: true overlaps, each checked below. Two 6-grams of short-n benchmarks that are common
+    # phrases ("there has been a lot of", OpenBookQA; "the middle east and north africa",
+    # TruthfulQA) and a Wikipedia sentence on Oceania that a BoolQ passage also quotes (13-grams).
+    assert len(hits) <= 3
+    for i, found in hits.items():
+        page = normalize(bodies[i])
+        for hit in found:
+            assert f" {hit.text} " in f" {page} "
+            assert any(f" {hit.text} " in f" {text} " for text in benchmark_texts(hit.benchmarks[0]))
