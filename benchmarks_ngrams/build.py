@@ -38,7 +38,7 @@ import numpy as np
 from benchmarks_ngrams import ngrams
 from benchmarks_ngrams.loader import iter_eval_texts
 from benchmarks_ngrams.registry import Benchmark, combined_digest, select
-from transforms.fuzzy.minhash import _mix64, _normalized_bytes, _word_hashes
+from benchmarks_ngrams.words import mix64 as _mix64, normalized_bytes as _normalized_bytes, word_hashes as _word_hashes
 
 FORMAT_VERSION = 1
 # Bump when the n rule or what counts as a text changes without the data changing.

@@ -11,7 +11,7 @@ from typing import Dict, List, Sequence, Tuple
 from benchmarks_ngrams import ngrams
 from benchmarks_ngrams.loader import iter_eval_texts
 from benchmarks_ngrams.registry import Benchmark
-from transforms.fuzzy.minhash import normalize
+from benchmarks_ngrams.words import normalize
 
 Table = Dict[Tuple[str, ...], set]  # n-gram (its words) -> names of the benchmarks holding it
 

@@ -41,7 +41,7 @@ from typing import Iterable, Optional, Tuple
 
 import numpy as np
 
-from transforms.fuzzy.minhash import _NGRAM_MULT, _combine, _mix64, _normalized_bytes, _word_hashes
+from benchmarks_ngrams.words import NGRAM_MULT as _NGRAM_MULT, combine as _combine, mix64 as _mix64, normalized_bytes as _normalized_bytes, word_hashes as _word_hashes
 
 MIN_N, MAX_N = 4, 13
 MIN_WHOLE_WORDS = 6  # a text shorter than its benchmark's n is matched whole from this many words
