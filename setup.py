@@ -17,6 +17,7 @@ setup(
                         "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*",
                         "data/quality/*"],
         "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
+        "transforms.url_rules": ["lists/*.txt", "lists/*.gz", "lists/*.md"],
         # the registry, the benchmark test sets (one or two folder levels deep, gzipped or not) and
         # their licence texts; a built index is never shipped (it is built on first use)
         "benchmarks_ngrams": ["*.md", "benchmarks/*.yaml", "data/*.md", "data/LICENSES/*.txt",

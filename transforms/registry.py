@@ -20,6 +20,7 @@ from transforms.quality import Quality, QualityParams
 from transforms.safety import Safety, SafetyParams
 from transforms.shards import Tokenize
 from transforms.tokenize import TokenizeParams
+from transforms.url_filter import UrlFilter, UrlFilterParams
 
 STAGE_ORDER = (
     "extract",
@@ -54,6 +55,7 @@ class StageSpec:
 STAGES: Dict[str, StageSpec] = {
     "extract": StageSpec("extract", "document", ExtractParams, Extract),
     "langid": StageSpec("langid", "document", LangIdParams, LanguageId),
+    "url_filter": StageSpec("url_filter", "document", UrlFilterParams, UrlFilter),
     "safety": StageSpec("safety", "document", SafetyParams, Safety),
     "pii": StageSpec("pii", "document", PiiParams, Pii),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
@@ -65,12 +67,12 @@ STAGES: Dict[str, StageSpec] = {
 
 # What `winnow run --input` runs for each kind of source when --stages is not given.
 DEFAULT_STAGES_BY_KIND = {
-    "web": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
+    "web": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
             "tokenize"),
-    "math": ("extract", "langid", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "math": ("extract", "langid", "url_filter", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "code": ("pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "licensed": ("extract", "langid", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
-    "public": ("extract", "langid", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
+    "public": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
                "tokenize"),
 }
 
