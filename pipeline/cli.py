@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     # Listed for --help only: main() hands these to their own parsers before this one runs.
     commands.add_parser("inspect", help="what each rule rejected in a finished run, with sample documents "
                                         "(winnow inspect OUT --help)")
+    commands.add_parser("crawl", help="crawl the web politely into WARC files (winnow crawl --help)")
     commands.add_parser("benchmarks", help="the decontamination index: winnow benchmarks "
                                            "{build-index,check,list} --help")
     commands.add_parser("classifiers", help="train or evaluate a classifier: winnow classifiers "
@@ -352,6 +353,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return inspect_main(argv[1:])
     if argv[:1] == ["classifiers"]:
         return classifiers_command(argv[1:])
+    if argv[:1] == ["crawl"]:  # its own parser and exit codes: pipeline/crawl/cli.py
+        from pipeline.crawl.cli import main as crawl_main
+
+        return crawl_main(argv[1:])
     if argv[:1] == ["benchmarks"]:  # build-index, check, list: benchmarks_ngrams/cli.py
         from benchmarks_ngrams.cli import main as benchmarks_main
 
