@@ -30,7 +30,6 @@ import argparse
 import gzip
 import json
 import logging
-import re
 import sys
 import time
 from collections import Counter
@@ -41,10 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from transforms.pii import PiiParams  # noqa: E402
 from transforms.pii_detection.entities import PII_ENTITIES  # noqa: E402
+from transforms.pii_detection.labelled import parse_tagged_line  # noqa: E402
 
-NEMO_TAGS = {"email": "EMAIL_ADDRESS", "phone_number": "PHONE_NUMBER", "ssn": "US_SSN",
-             "credit_card_number": "CREDIT_CARD", "ip_address": "IP_ADDRESS"}
-_TAG = re.compile(r"<(\w+)>(.*?)</\1>")
 
 
 def read_presidio(path: Path):
@@ -58,16 +55,8 @@ def read_presidio(path: Path):
 
 def read_nemo(path: Path):
     for line in path.read_text(encoding="utf-8").splitlines():
-        text, gold, last = "", set(), 0
-        for match in _TAG.finditer(line):
-            text += line[last:match.start()]
-            start = len(text)
-            text += match.group(2)
-            if match.group(1) in NEMO_TAGS:
-                gold.add((NEMO_TAGS[match.group(1)], start, len(text)))
-            last = match.end()
         if line.strip():
-            yield text + line[last:], gold
+            yield parse_tagged_line(line)
 
 
 def data_files(argument: str):

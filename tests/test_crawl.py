@@ -378,17 +378,23 @@ def test_crawl_fetches_exactly_the_allowed_pages_once_and_the_pipeline_reads_the
     assert gz["X-Crawler-Content-Encoding"] == "gzip" and gz["X-Crawler-Transfer-Encoding"] == "chunked"
 
 
+def crawl_three_pages(tmp_path):
+    """A three-page site crawled whole: (the server, the crawl's output directory)."""
+    with LoopbackServer({}) as server:
+        server.httpd.sites = {"www.example.com": Site(robots=None, robots_status=404, pages={
+            "/": Page(PAGE_FILES[0], links=["/a", "/b"]), "/a": Page(PAGE_FILES[1]), "/b": Page(PAGE_FILES[2])})}
+        out, report = run_crawl(tmp_path, [server.url("www.example.com")], resolve=["www.example.com"])
+    assert report["totals"]["written"] == 3
+    return server, out
+
+
 def test_the_beam_reader_reads_the_crawl_directory(tmp_path):
     import apache_beam as beam
     from apache_beam.testing.util import assert_that, equal_to
 
     from transforms.ingest.read import ReadSource
 
-    with LoopbackServer({}) as server:
-        server.httpd.sites = {"www.example.com": Site(robots=None, robots_status=404, pages={
-            "/": Page(PAGE_FILES[0], links=["/a", "/b"]), "/a": Page(PAGE_FILES[1]), "/b": Page(PAGE_FILES[2])})}
-        out, report = run_crawl(tmp_path, [server.url("www.example.com")], resolve=["www.example.com"])
-    assert report["totals"]["written"] == 3
+    server, out = crawl_three_pages(tmp_path)
     urls = sorted(server.url("www.example.com", p) for p in ("/", "/a", "/b"))
     # the whole output directory, as `winnow run --input DIR/` would: crawl.journal/crawl.json are not data
     with beam.Pipeline(options=beam.options.pipeline_options.PipelineOptions(BEAM_TEST_OPTIONS)) as p:
@@ -403,11 +409,7 @@ def test_winnow_run_ingests_a_crawl_end_to_end(tmp_path):
 
     from pipeline.cli import main as winnow
 
-    with LoopbackServer({}) as server:
-        server.httpd.sites = {"www.example.com": Site(robots=None, robots_status=404, pages={
-            "/": Page(PAGE_FILES[0], links=["/a", "/b"]), "/a": Page(PAGE_FILES[1]), "/b": Page(PAGE_FILES[2])})}
-        out, report = run_crawl(tmp_path, [server.url("www.example.com")], resolve=["www.example.com"])
-    assert report["totals"]["written"] == 3
+    server, out = crawl_three_pages(tmp_path)
     run_dir = tmp_path / "run"
     assert winnow(["run", "--input", str(out) + "/", "--stages", "extract", "--output", str(run_dir)]) == 0
     manifest = json_module.loads((run_dir / "manifest.json").read_text())

@@ -4,7 +4,6 @@ see tests/data/SOURCES.md)."""
 import gzip
 import json
 import random
-import re
 import socket
 
 import apache_beam as beam
@@ -20,15 +19,13 @@ from transforms.pii import Pii, PiiParams
 from transforms.pii_detection.cards import card_number_check, luhn_valid
 from transforms.pii_detection.context import supporting_word, words_after, words_before
 from transforms.pii_detection.entities import PII_ENTITIES
+from transforms.pii_detection.labelled import parse_tagged_line
 from transforms.pii_detection.phones import phone_shape_check
 from transforms.pii_detection.prefilter import PII_TRIGGERS, candidate_windows, compile_triggers, safe_cuts
 from transforms.pii_detection.spans import Span, redact, resolve_overlaps, spans_per_1000_chars
 from transforms.stage import RunStage
 
 PII_DATA = DATA / "pii"
-NEMO_TAGS = {"email": "EMAIL_ADDRESS", "phone_number": "PHONE_NUMBER", "ssn": "US_SSN",
-             "credit_card_number": "CREDIT_CARD", "ip_address": "IP_ADDRESS"}
-_TAG = re.compile(r"<(\w+)>(.*?)</\1>")
 
 
 # ---------------------------------------------------------------- data and shared engines
@@ -54,18 +51,7 @@ def overlaps(a, b):
 
 def nemo_lines(name):
     """(text without tags, gold spans of our types) per line of a NeMo-Curator fixture file."""
-    lines = []
-    for line in (PII_DATA / "nemo_curator" / name).read_text().splitlines():
-        text, gold, last = "", set(), 0
-        for match in _TAG.finditer(line):
-            text += line[last:match.start()]
-            start = len(text)
-            text += match.group(2)
-            if match.group(1) in NEMO_TAGS:
-                gold.add((NEMO_TAGS[match.group(1)], start, len(text)))
-            last = match.end()
-        lines.append((text + line[last:], gold))
-    return lines
+    return [parse_tagged_line(line) for line in (PII_DATA / "nemo_curator" / name).read_text().splitlines()]
 
 
 def code_files():
