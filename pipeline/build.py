@@ -23,6 +23,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.config import Config
 from transforms.document import Document
 from transforms.ingest.read import ReadSource
+from transforms.license import UNDECLARED_LICENSE, document_license
 from transforms.registry import STAGE_ORDER, STAGES
 from transforms.stage import RunStage
 
@@ -57,6 +58,8 @@ def _outcome(kind: str):
     def key_of(record) -> tuple:
         if kind == "written":
             return ("written", record.source, "", "")
+        if kind == "license":  # what the written documents may be trained under, for the manifest
+            return ("license", record.source, document_license(record.meta) or UNDECLARED_LICENSE, "")
         if kind == "read":
             return ("read", record.source, "", "")
         if kind == "read_error":
@@ -112,6 +115,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: Config, output_dir: str) -> 
         lines = docs | f"Serialize[{source.name}]" >> beam.Map(lambda d: _to_json_line(d.to_output_record()))
         _write_jsonl_gz(lines, FileSystems.join(output_dir, "docs", source.name), f"WriteDocs[{source.name}]")
         outcomes.append(docs | f"CountWritten[{source.name}]" >> beam.Map(_outcome("written")))
+        outcomes.append(docs | f"CountLicenses[{source.name}]" >> beam.Map(_outcome("license")))
 
     for stage_name, pcolls in rejected.items():
         merged = pcolls | f"GatherRejected[{stage_name}]" >> beam.Flatten()

@@ -8,6 +8,7 @@ Exit codes: 0 ok, 2 bad usage or config, 1 the run failed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
@@ -210,8 +211,10 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     tokenizer = None
     if "tokenize" in config.global_params and any("tokenize" in s.stages for s in config.sources):
         tokenizer = manifests.copy_tokenizer(config.global_params["tokenize"], output_dir)
-    for name, entry in sources.items():
-        entry["tokens"] = sum(s["tokens"] for s in shards if s["source"] == name)
+    for source in config.sources:
+        entry = sources[source.name]
+        entry["tokens"] = sum(s["tokens"] for s in shards if s["source"] == source.name)
+        entry["license_terms"] = dataclasses.asdict(source.license) if source.license else None
     manifest = {
         "status": "complete",
         "started_at": started_at,

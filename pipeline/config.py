@@ -10,8 +10,12 @@ Layout (see pipeline/default_config.yaml for a documented example):
         paths: [crawl/*.warc.gz, text/*.jsonl.gz]   # globs; relative to this file; gs:// etc. as is
         format: null        # warc | jsonl | parquet | html | text; null = from each file's extension
         read: {text_key: text}     # how JSONL/Parquet rows map to documents
-        meta: {license: CC-BY-4.0} # copied into every document's meta
-        stages: [extract, langid, quality]         # or a mapping: {quality: {min_words: 20}}
+        meta: {dataset: cc-2024-10}  # copied into every document's meta
+        license:            # required for kind licensed; travels in meta to the shards and the manifest
+          id: CC-BY-4.0     # SPDX id or the publisher's licence name; null: each row carries its own
+          publisher: Example Press
+          training_stages: [continued, context_lengthening]  # which mixtures may draw on it (winnow mix)
+        stages: [extract, langid, license, quality]  # or a mapping: {quality: {min_words: 20}}
 
 Every mistake raises ConfigError naming the file and the key.
 """
@@ -21,7 +25,7 @@ import dataclasses
 import glob
 import os
 import re
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -29,7 +33,7 @@ from transforms.document import SOURCE_KINDS
 from transforms.ingest.formats import FORMATS, detect_format
 from transforms.ingest.read import expand_pattern
 from transforms.ingest.readers import ReadParams, json_safe
-from transforms.params import ConfigError, parse_params
+from transforms.params import ConfigError, param, parse_params
 from transforms.registry import STAGE_ORDER, STAGES, in_flow_order
 
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -51,7 +55,25 @@ def _mapping_without_duplicates(loader, node, deep=False):
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 _TOP_KEYS = ("stages", "sources")
-_SOURCE_KEYS = ("name", "kind", "paths", "format", "read", "meta", "stages")
+_SOURCE_KEYS = ("name", "kind", "paths", "format", "read", "meta", "license", "stages")
+# Meta keys the `license:` declaration writes; `meta:` may not set them behind its back.
+_DECLARATION_META = ("license", "publisher", "training_stages")
+
+
+@dataclasses.dataclass(frozen=True)
+class LicenseDeclaration:
+    """A source's licence terms (`license:`): copied into every document's meta by the reader."""
+
+    id: Optional[str] = param(None, help="SPDX id or publisher licence name; null: rows carry their own")
+    publisher: Optional[str] = param(None, help="who licensed the corpus")
+    training_stages: Optional[Tuple[str, ...]] = param(
+        None, help="training stages (mixture names: core, continued, context_lengthening) that may use it; "
+                   "null: any")
+
+    def as_meta(self) -> dict:
+        values = {"license": self.id, "publisher": self.publisher,
+                  "training_stages": list(self.training_stages) if self.training_stages is not None else None}
+        return {key: value for key, value in values.items() if value is not None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,8 +83,9 @@ class SourceConfig:
     paths: tuple  # resolved globs
     format: Optional[str]
     read: ReadParams
-    meta: Mapping[str, Any]
+    meta: Mapping[str, Any]  # `meta:` plus the licence declaration: what every document starts with
     stages: Mapping[str, Any]  # stage name -> its Params instance, in flow order
+    license: Optional[LicenseDeclaration] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +106,7 @@ class Config:
                     "format": s.format,
                     "read": dataclasses.asdict(s.read),
                     "meta": dict(s.meta),
+                    "license": dataclasses.asdict(s.license) if s.license else None,
                     "stages": {name: dataclasses.asdict(p) for name, p in s.stages.items()},
                 }
                 for s in self.sources
@@ -176,11 +200,37 @@ def _parse_source(raw: Any, where: str, base_dir: str, defaults: Mapping, only_s
     if not isinstance(meta, Mapping):
         raise ConfigError(f"{where}.meta: expected a mapping")
     meta = json_safe(meta)  # YAML dates become ISO strings: meta is written as JSON
+    declaration = _parse_license(raw.get("license"), kind, meta, where)
+    if kind == "licensed" and only_stages is not None:  # --stages narrows a run, never the licence check
+        only_stages = (*only_stages, "license")
     stages = _parse_source_stages(raw.get("stages"), f"{where}.stages", defaults, only_stages, base_dir)
+    if kind == "licensed" and "license" not in stages:
+        raise ConfigError(f"{where}.stages: a licensed source must run the license stage (documents "
+                          "without a declared licence are rejected there, never guessed); add license")
     if "extract" not in stages and _reads_html(paths, fmt):
         raise ConfigError(f"{where}.stages: the source reads HTML pages (WARC/ARC or .html files) but does not "
                           "run extract, so its documents would have no text; add extract")
-    return SourceConfig(name, kind, paths, fmt, read, dict(meta), stages)
+    if declaration is not None:
+        meta = {**meta, **declaration.as_meta()}
+    return SourceConfig(name, kind, paths, fmt, read, dict(meta), stages, declaration)
+
+
+def _parse_license(raw: Any, kind: str, meta: Mapping, where: str) -> Optional[LicenseDeclaration]:
+    for key in _DECLARATION_META:
+        if raw is not None and key in meta:
+            raise ConfigError(f"{where}.meta.{key}: declared under license: as well; give it in one place")
+    if raw is None:
+        if kind == "licensed":
+            raise ConfigError(f"{where}.license: a licensed source must declare its licence terms: "
+                              "license: {id: <SPDX id or licence name, or null if each row has its own>, "
+                              "publisher: <name>, training_stages: [<mixture stage>, ...]}")
+        return None
+    declaration = parse_params(LicenseDeclaration, raw, f"{where}.license")
+    if kind == "licensed":
+        for key in ("publisher", "training_stages"):
+            if not getattr(declaration, key):
+                raise ConfigError(f"{where}.license.{key}: required for a licensed source")
+    return declaration
 
 
 def _reads_html(paths: Sequence[str], fmt: Optional[str]) -> bool:

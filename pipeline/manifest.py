@@ -87,9 +87,11 @@ def copy_tokenizer(params, output_dir: str) -> dict:
 
 
 def summarise_counts(records: Iterable[dict], source_names: Iterable[str]) -> Dict[str, dict]:
-    """Per source: read, written, rejected[stage][reason], errors[stage], and the conservation check."""
+    """Per source: read, written, rejected[stage][reason], errors[stage], written documents per licence,
+    and the conservation check."""
     sources = {
-        name: {"read": 0, "written": 0, "rejected": defaultdict(lambda: defaultdict(int)), "errors": defaultdict(int)}
+        name: {"read": 0, "written": 0, "rejected": defaultdict(lambda: defaultdict(int)), "errors": defaultdict(int),
+               "licenses": defaultdict(int)}
         for name in source_names
     }
     for record in records:
@@ -101,6 +103,8 @@ def summarise_counts(records: Iterable[dict], source_names: Iterable[str]) -> Di
             entry["rejected"][stage][reason] += record["count"]
         elif outcome == "errors":
             entry["errors"][stage] += record["count"]
+        elif outcome == "license":  # written documents by licence (`stage` holds the licence)
+            entry["licenses"][stage] += record["count"]
     summary = {}
     for name, entry in sources.items():
         rejected = {stage: dict(sorted(reasons.items())) for stage, reasons in sorted(entry["rejected"].items())}
@@ -113,6 +117,7 @@ def summarise_counts(records: Iterable[dict], source_names: Iterable[str]) -> Di
             "errors_total": errors_total,
             "rejected": rejected,
             "errors": dict(sorted(entry["errors"].items())),
+            "licenses": dict(sorted(entry["licenses"].items())),
             "conserved": entry["read"] == entry["written"] + rejected_total + errors_total,
         }
     return summary

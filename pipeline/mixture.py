@@ -75,6 +75,7 @@ def plan_mixture(manifest: Mapping, mixture: MixtureStage) -> dict:
     if missing:
         raise ConfigError(f"mixture {mixture.name}: source(s) {', '.join(missing)} have no tokens in this run "
                           f"(sources with tokens: {', '.join(s for s, n in available.items() if n) or 'none'})")
+    _check_training_stages(manifest, mixture)
     norm = sum(mixture.weights.values())
     shares = {s: w / norm for s, w in mixture.weights.items() if w > 0}
     if mixture.total_tokens is not None:
@@ -119,6 +120,15 @@ def plan_mixture(manifest: Mapping, mixture: MixtureStage) -> dict:
         "unused_sources": unused,
         "over_max_epochs": sorted(s for s, e in sources.items() if e["epochs"] > mixture.max_epochs + 1e-9),
     }
+
+
+def _check_training_stages(manifest: Mapping, mixture: MixtureStage) -> None:
+    """A source whose licence names the training stages that may use it stays out of the others."""
+    for source in (manifest.get("config") or {}).get("sources", []):
+        allowed = (source.get("license") or {}).get("training_stages")
+        if allowed is not None and mixture.weights.get(source["name"], 0) > 0 and mixture.name not in allowed:
+            raise ConfigError(f"mixture {mixture.name}: source {source['name']}'s licence allows the training "
+                              f"stages {', '.join(allowed)} only; give it weight 0 or leave it out")
 
 
 def format_plan(plan: dict) -> str:

@@ -1,4 +1,5 @@
 """`winnow run` end to end on the bundled sample: output contract, conservation, runners, CLI errors."""
+import dataclasses
 import gzip
 import json
 import subprocess
@@ -9,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from tests.conftest import SAMPLE
+from tests.conftest import ROOT, SAMPLE
 
-SOURCES = {"web", "cc_text", "code", "math"}
+SOURCES = {"web", "cc_text", "code", "licensed", "math"}
 
 
 def _records(pattern_dir: Path):
@@ -37,7 +38,13 @@ def test_manifest_counts_add_up_for_every_source(sample_run):
         assert entry["read"] > 0, name
         assert entry["read"] == entry["written"] + rejected + errors, name
     web = manifest["sources"]["web"]
-    assert web["errors"] == {"read": 2}  # the truncated WARC: its cut record and the rest of the file
+    # the truncated WARC (its cut record, the rest of the file) and warcio's example-trunc record,
+    # whose payload fails its WARC-Payload-Digest
+    assert web["errors"] == {"read": 3}
+    licensed = manifest["sources"]["licensed"]
+    assert licensed["licenses"] == {"MIT": licensed["written"]} and licensed["written"] == 8
+    assert licensed["license_terms"]["training_stages"] == ["continued", "context_lengthening"]
+    assert manifest["sources"]["web"]["licenses"] == {"undeclared": web["written"]}
     assert web["skipped_records"]["warc_request"] > 0
 
 
@@ -175,12 +182,32 @@ def test_shards_decode_to_every_written_document_exactly(sample_run):
         assert hashlib.sha256(data).hexdigest() == shard["sha256"] and len(data) == shard["bytes"]
 
 
-def test_code_shards_carry_their_licence(sample_run):
+def test_shards_carry_each_documents_licence_and_the_licensed_sources_terms(sample_run):
     from pipeline.shards import iter_documents, shard_paths
 
-    out, _ = sample_run
+    out, manifest = sample_run
     rows = [r for p in shard_paths(str(out), "code") for r in iter_documents(p, columns=("origin", "license"))]
     assert {r["license"] for r in rows} == {"BSD-3-Clause", "MIT", "GPL-3.0-or-later"}
+    rows = [r for p in shard_paths(str(out), "licensed") for r in iter_documents(p, columns=("license", "meta"))]
+    assert len(rows) == 8 and {r["license"] for r in rows} == {"MIT"}
+    meta = json.loads(rows[0]["meta"])
+    assert meta["publisher"].startswith("Zyte") and meta["training_stages"] == ["continued", "context_lengthening"]
+    for shard in manifest["shards"]:
+        assert sum(shard["licenses"].values()) == shard["documents"]
+
+
+def test_a_licensed_source_stays_out_of_training_stages_its_licence_does_not_name(sample_run):
+    from pipeline.mixture import load_mixture, plan_mixture
+    from transforms.params import ConfigError
+
+    _, manifest = sample_run
+    mixtures = ROOT / "pipeline" / "mixtures" / "afm_stages.yaml"
+    assert plan_mixture(manifest, load_mixture(str(mixtures), "continued"))["sources"]["licensed"]["target_tokens"] > 0
+    core = load_mixture(str(mixtures), "core")
+    core = dataclasses.replace(core, weights={**core.weights, "licensed": 0.1})
+    with pytest.raises(ConfigError, match="source licensed's licence allows the training stages continued, "
+                                          "context_lengthening only"):
+        plan_mixture(manifest, core)
 
 
 def test_packed_sequences_have_the_configured_length(sample_run):

@@ -1,5 +1,6 @@
 """Ingestion on real files: WARC (per-record gzip, whole-file gzip, truncated, ARC), JSONL, Parquet, HTML."""
 import gzip
+import io
 import json
 from collections import Counter
 
@@ -192,3 +193,73 @@ def test_read_source_in_beam_reads_a_directory_and_reports_damage(tmp_path):
         assert_that(out.documents | beam.combiners.Count.Globally(), equal_to([22 + 5 + 10]), label="docs")
         assert_that(out.errors | beam.Map(lambda e: (e["stage"], e["error"].split(":")[0])),
                     equal_to([("read", "CorruptInput")] * 2), label="errors")
+
+
+def test_a_payload_failing_its_digest_is_a_dead_letter_and_a_block_only_mismatch_is_kept_marked():
+    docs, failures, _ = _read(read_warc, WEB / "warcio_example-trunc.warc.gz")
+    assert docs == [] and len(failures) == 1  # gzip body cut by 2 bytes: decodes to a plausible page
+    assert "WARC-Payload-Digest mismatch" in str(failures[0].error)
+    assert failures[0].origin == "http://example.com/" and failures[0].location.startswith("warcio_example-trunc")
+    # wrong chunk framing, payload intact (its payload digest passes): the page is kept and marked
+    docs, failures, _ = _read(read_warc, WEB / "warcio_example-wrong-chunks.warc.gz")
+    assert not failures and docs[0].meta["warc_digest"] == "block_digest_mismatch"
+    assert "Example Domain" in docs[0].html
+    # without the check the damaged record passes as a page: what a reader without digests ingests
+    docs, failures, _ = _read(read_warc, WEB / "warcio_example-trunc.warc.gz", params=ReadParams(verify_digests=False))
+    assert len(docs) == 1 and not failures
+    docs, _, _ = _read(read_warc, WEB / "resiliparse_warcfile.warc.gz")
+    assert len(docs) == 16 and not any("warc_digest" in d.meta for d in docs)  # real CC records pass
+
+
+def test_a_record_the_crawler_cut_is_kept_marked_and_extract_can_reject_it(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from transforms.extract import Extract, ExtractParams
+
+    page, _, _ = _read(read_warc, WEB / "dolma_sample-0000.warc.gz")
+    whole = page[0].html.encode("utf-8")
+    html = whole[: len(whole) * 2 // 3]  # the first two thirds, as a crawler's size cap leaves a page
+    path = tmp_path / "capped.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(page[0].origin, "response", payload=io.BytesIO(html),
+                                                      http_headers=http,
+                                                      warc_headers_dict={"WARC-Truncated": "length"}))
+    docs, failures, _ = _read(read_warc, path)
+    assert not failures and docs[0].meta["warc_truncated"] == "length"
+    default, rejecting = Extract(), Extract(ExtractParams(reject_truncated=True))
+    default.setup()
+    assert default.judge(docs[0]).kept  # kept by default: most of a page is in its first bytes
+    verdict = rejecting.judge(docs[0])
+    assert verdict.reason == "truncated" and verdict.measurements["warc_truncated"] == "length"
+
+
+def test_every_real_warc_goes_through_winnow_run_with_a_reason_for_what_is_not_written(tmp_path):
+    """The 17 WARC/ARC files of the shared data (tests/data/warc + the sample's), malformed ones too."""
+    from pipeline.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", "--input", str(DATA / "warc" / "*.warc.gz"), "--input", str(WEB / "*.gz"),
+                 "--kind", "web", "--stages", "extract,langid", "--output", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    web = manifest["sources"]["web"]
+    assert web["conserved"] and web["read"] == web["written"] + web["rejected_total"] + web["errors_total"]
+    assert web["read"] == 72 and web["errors_total"] == 3
+
+    def records(kind):
+        return [json.loads(line) for part in (out / kind).rglob("part-*.jsonl.gz")
+                for line in gzip.open(part, "rt") if line.strip()]
+
+    rejected, errors = records("rejected"), records("errors")
+    assert len(rejected) == web["rejected_total"] and all(r["reason"] and r["stage"] for r in rejected)
+    assert sorted(e["error"].split(":", 2)[1].strip() for e in errors) == [
+        "WARC-Payload-Digest mismatch",  # warcio's example-trunc
+        "gzip data ends in the middle of a member (truncated file)",  # the rest of the cut file
+        "record truncated",  # the record the cut falls in
+    ]
+    # records that are not documents are counted by kind, not dropped silently
+    assert web["skipped_records"] == {"warc_warcinfo": 16, "warc_request": 69, "warc_metadata": 18,
+                                      "non_web_resource": 5, "http_status_3xx": 9, "non_text_response": 8,
+                                      "warc_revisit": 2}

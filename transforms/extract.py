@@ -2,8 +2,9 @@
 
 The extractors and the policy combining them live in `transforms/extraction/`; this stage adds the
 guards a crawl needs: a size cap before parsing, a wall-clock budget per page, and rejections that
-say why (`html_too_large`, `timeout`, `empty`, `too_short`). Documents that arrive as clean text (no
-`html`) pass through untouched, so a source can mix WARC pages and pre-extracted JSONL rows.
+say why (`truncated` if asked, `html_too_large`, `timeout`, `empty`, `too_short`). Documents that
+arrive as clean text (no `html`) pass through untouched, so a source can mix WARC pages and
+pre-extracted JSONL rows.
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class ExtractParams:
     time_budget_seconds: float = param(10.0, ge=0.0, help="wall-clock budget per page (0: none); "
                                                           "pages over it are rejected as timeout")
     with_metadata: bool = param(True, help="title, declared language and publication date into meta")
+    reject_truncated: bool = param(False, help="reject pages the crawler cut at its size or time cap "
+                                               "(WARC-Truncated, meta.warc_truncated) as truncated")
 
 
 class Extract(Stage):
@@ -45,6 +48,8 @@ class Extract(Stage):
             return Verdict.keep(doc)
         html = doc.html
         html_chars = len(html)
+        if self.params.reject_truncated and doc.meta.get("warc_truncated"):
+            return Verdict.reject("truncated", html_chars=html_chars, warc_truncated=doc.meta["warc_truncated"])
         if html_chars > self.params.max_html_chars:
             return Verdict.reject("html_too_large", html_chars=html_chars)
         url = doc.origin if doc.origin.startswith(("http://", "https://")) else None

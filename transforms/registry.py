@@ -15,6 +15,7 @@ from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
 from transforms.fuzzy_dedup import FuzzyDedup, FuzzyDedupParams
 from transforms.langid import LangIdParams, LanguageId
+from transforms.license import License, LicenseParams
 from transforms.pii import Pii, PiiParams
 from transforms.quality import Quality, QualityParams
 from transforms.safety import Safety, SafetyParams
@@ -58,6 +59,7 @@ STAGES: Dict[str, StageSpec] = {
     "url_filter": StageSpec("url_filter", "document", UrlFilterParams, UrlFilter),
     "safety": StageSpec("safety", "document", SafetyParams, Safety),
     "pii": StageSpec("pii", "document", PiiParams, Pii),
+    "license": StageSpec("license", "document", LicenseParams, License),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "fuzzy_dedup": StageSpec("fuzzy_dedup", "global", FuzzyDedupParams, FuzzyDedup),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
@@ -71,7 +73,7 @@ DEFAULT_STAGES_BY_KIND = {
             "tokenize"),
     "math": ("extract", "langid", "url_filter", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "code": ("pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
-    "licensed": ("extract", "langid", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "licensed": ("extract", "langid", "license", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "public": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
                "tokenize"),
 }

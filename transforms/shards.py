@@ -12,6 +12,7 @@ source's documents on one worker: one shard's rows at most.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import io
 import json
@@ -25,12 +26,12 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from transforms.document import Document
+from transforms.license import UNDECLARED_LICENSE, document_license
 from transforms.stage import ERRORS, KEPT, REJECTED, StageCounters, StageOutputs, error_record, rejection_record
 from transforms.tokenize import TokenizeParams, Tokenizer, tokenizer_model_path
 
 STAGE = "tokenize"
 SHARD_INFO_DIR = "_shards"
-LICENSE_KEYS = ("license", "license_spdx", "repo_license_spdx", "spdx")
 SCHEMA = pa.schema([
     ("id", pa.string()),
     ("source", pa.string()),
@@ -59,17 +60,9 @@ def order_key(seed: int, doc_id: str) -> int:
     return int.from_bytes(digest.digest(), "little")
 
 
-def licence_of(meta) -> Optional[str]:
-    for key in LICENSE_KEYS:
-        value = meta.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def token_row(doc: Document, tokens: np.ndarray, seed: int) -> TokenRow:
     meta_json = json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return TokenRow(order_key(seed, doc.id), doc.id, doc.source, doc.kind, doc.origin, licence_of(doc.meta),
+    return TokenRow(order_key(seed, doc.id), doc.id, doc.source, doc.kind, doc.origin, document_license(doc.meta),
                     meta_json, tokens.astype("<u4", copy=False).tobytes())
 
 
@@ -193,6 +186,7 @@ class _WriteShard(beam.DoFn):
             "tokens": int(sum(table.column("n_tokens").to_pylist())),
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
+            "licenses": dict(sorted(collections.Counter(r.license or UNDECLARED_LICENSE for r in rows).items())),
         }
         length = self.params.pack_sequence_length
         if length:

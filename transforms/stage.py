@@ -88,10 +88,14 @@ def rejection_record(doc: Document, stage: str, reason: str, measurements: Mappi
     }
 
 
-def error_record(stage: str, source: str, origin: str, error: BaseException, doc_id: Optional[str] = None) -> dict:
-    """The JSON object written to OUT/errors/ (the output contract), with the end of the traceback."""
+def error_record(stage: str, source: str, origin: str, error: BaseException, doc_id: Optional[str] = None,
+                 location: Optional[str] = None) -> dict:
+    """The JSON object written to OUT/errors/ (the output contract), with the end of the traceback.
+
+    `location` says where in the input a reader met the problem (`file@offset`) when the origin is a URL.
+    """
     trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return {
+    record = {
         "id": doc_id,
         "origin": origin,
         "source": source,
@@ -99,6 +103,9 @@ def error_record(stage: str, source: str, origin: str, error: BaseException, doc
         "error": f"{type(error).__name__}: {error}",
         "traceback": trace[-2000:],
     }
+    if location is not None:
+        record["location"] = location
+    return record
 
 
 class StageCounters:

@@ -73,7 +73,7 @@ class _ReadFileDoFn(beam.DoFn):
             elif isinstance(item, ReadFailure):
                 self.counters.inc(self.source, "errors")
                 yield beam.pvalue.TaggedOutput(
-                    ERRORS, error_record(READ_STAGE, self.source, item.origin, item.error, item.doc_id)
+                    ERRORS, error_record(READ_STAGE, self.source, item.origin, item.error, item.doc_id, item.location)
                 )
             elif isinstance(item, Skipped):
                 self.counters.inc(self.source, f"skipped:{item.reason}")

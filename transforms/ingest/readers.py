@@ -32,6 +32,8 @@ class ReadParams:
     url_key: str = param("url", help="column holding the URL, used as the origin")
     meta_key: str = param("meta", help="column holding a metadata mapping, merged into meta")
     parquet_batch_rows: int = param(1024, ge=1, help="rows per Parquet read batch (bounds memory)")
+    verify_digests: bool = param(True, help="WARC: check each record's WARC-Payload-Digest/-Block-Digest; a "
+                                 "page whose payload fails is a dead letter (truncated or altered)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ReadFailure:
     origin: str
     error: BaseException
     doc_id: Optional[str] = None
+    location: Optional[str] = None  # file@offset, when the origin is the record's URL
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,7 +164,7 @@ def _domain(url: str) -> str:
 def read_warc(fileobj, ctx: FileContext) -> Iterator[ReadItem]:
     """WARC, ARC (converted on the fly) and WET records; gzip per record, whole file or none."""
     stream, gunzip = _open_maybe_gzip(fileobj)
-    records = ArchiveIterator(stream, arc2warc=True)
+    records = ArchiveIterator(stream, arc2warc=True, check_digests=ctx.params.verify_digests)
     position = 0
     while True:
         try:
@@ -181,7 +184,8 @@ def read_warc(fileobj, ctx: FileContext) -> Iterator[ReadItem]:
         try:
             item = _warc_record_to_document(record, rec_type, url, doc_id, record_id, ctx)
         except Exception as error:
-            item = ReadFailure(origin=url or f"{ctx.locator}@{position}", error=error, doc_id=doc_id)
+            item = ReadFailure(origin=url or f"{ctx.locator}@{position}", error=error, doc_id=doc_id,
+                               location=f"{ctx.locator}@{position}")
         yield item
 
 
@@ -207,6 +211,7 @@ def _warc_record_to_document(record, rec_type, url, doc_id, record_id, ctx) -> R
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:  # the file ended inside this record: its page is cut short, not a document
         raise CorruptInput(f"record truncated: {missing} bytes of its declared Content-Length are missing")
+    digest_note = _check_digests(record)
     meta = {
         **ctx.source_meta,
         "url": url,
@@ -217,12 +222,35 @@ def _warc_record_to_document(record, rec_type, url, doc_id, record_id, ctx) -> R
         "warc_record_id": record_id,
         "warc_file": ctx.locator,
     }
+    truncated = record.rec_headers.get_header("WARC-Truncated")
+    if truncated:  # the crawler stopped at its size or time cap (Common Crawl: 1 MiB): a complete record
+        meta["warc_truncated"] = truncated  # of a cut page; `extract` can reject it (reject_truncated)
+    if digest_note:
+        meta["warc_digest"] = digest_note
     if rec_type == "conversion" or mime in _TEXT_TYPES:
         text, encoding = decode_html(payload, None)
         return Document(doc_id, ctx.source, ctx.kind, url, text=text, meta={**meta, "charset": encoding})
     declared = charset_from_content_type(record.http_headers.get_header("Content-Type") if record.http_headers else None)
     html, encoding = decode_html(payload, declared)
     return Document(doc_id, ctx.source, ctx.kind, url, html=html, meta={**meta, "charset": encoding})
+
+
+def _check_digests(record) -> Optional[str]:
+    """Raise CorruptInput when the payload is not the one the crawler stored; describe lesser damage.
+
+    warcio computes the digests while the content stream is read to its end. A failed payload digest
+    means the page bytes changed (cut short, re-encoded): not a document. A failed block digest with
+    an intact (or absent) payload digest means only the HTTP headers or the transfer framing differ
+    (e.g. wrong chunk sizes that warcio read through): the page is kept, and meta says so.
+    """
+    checker = getattr(record, "digest_checker", None)
+    if checker is None or checker.passed is not False:
+        return None
+    problems = list(checker.problems)
+    if any(problem.startswith("payload digest failed") for problem in problems):
+        raise CorruptInput("WARC-Payload-Digest mismatch: the payload is not the one the crawler stored "
+                           f"(truncated or altered): {'; '.join(problems)}")
+    return "block_digest_mismatch"
 
 
 def json_safe(value: Any) -> Any:
