@@ -263,3 +263,48 @@ def test_every_real_warc_goes_through_winnow_run_with_a_reason_for_what_is_not_w
     assert web["skipped_records"] == {"warc_warcinfo": 16, "warc_request": 69, "warc_metadata": 18,
                                       "non_web_resource": 5, "http_status_3xx": 9, "non_text_response": 8,
                                       "warc_revisit": 2}
+
+
+def _relabelled_warc(path, records):
+    """A WARC of (url, payload bytes) responses, every one labelled text/html."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, payload in records:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload),
+                                                          http_headers=http))
+
+
+def test_binary_payloads_labelled_html_and_a_50_mb_page_are_rejected_with_their_reason(tmp_path):
+    import time
+
+    from transforms.extract import Extract
+
+    images = []  # the real images of a real crawl, served again as text/html
+    with open(WEB / "iawebcommons_IAH-urls-wget.warc.gz", "rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_type == "response" and record.http_headers.get_header("Content-Type", "").startswith("image/"):
+                images.append((record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read()))
+    assert len(images) == 3
+    page, _, _ = _read(read_warc, WEB / "resiliparse_warcfile.warc.gz")
+    big = page[0].html.encode("utf-8")
+    huge = big * (50_000_000 // len(big) + 1)  # a real page repeated to 50 MB
+    _relabelled_warc(tmp_path / "odd.warc.gz", images + [("https://example.org/huge", huge)])
+    docs, failures, _ = _read(read_warc, tmp_path / "odd.warc.gz")
+    assert len(docs) == 4 and not failures
+    stage = Extract()
+    stage.setup()
+    started = time.perf_counter()
+    verdicts = [stage.judge(doc) for doc in docs]
+    assert time.perf_counter() - started < 5  # refused before any parsing
+    assert [(v.reason, v.measurements.get("binary_kind")) for v in verdicts] == [
+        ("binary", "jpeg"), ("binary", "gif"), ("binary", "png"), ("html_too_large", None)]
+    # and no real page of the sample's crawls looks binary (resiliparse's are in 9 languages)
+    from transforms.extraction.binary import binary_kind
+
+    for name in ("resiliparse_warcfile.warc.gz", "dolma_sample-0000.warc.gz", "iawebcommons_IAH-urls-wget.warc.gz"):
+        pages, _, _ = _read(read_warc, WEB / name)
+        assert [binary_kind(d.html) for d in pages if d.html] == [None] * sum(1 for d in pages if d.html), name

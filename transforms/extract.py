@@ -1,10 +1,10 @@
 """Stage `extract`: HTML -> main text (boilerplate, navigation and comments removed, math kept as TeX).
 
 The extractors and the policy combining them live in `transforms/extraction/`; this stage adds the
-guards a crawl needs: a size cap before parsing, a wall-clock budget per page, and rejections that
-say why (`truncated` if asked, `html_too_large`, `timeout`, `empty`, `too_short`). Documents that
-arrive as clean text (no `html`) pass through untouched, so a source can mix WARC pages and
-pre-extracted JSONL rows.
+guards a crawl needs: a size cap before parsing, a binary sniff, a wall-clock budget per page, and
+rejections that say why (`truncated` if asked, `html_too_large`, `binary`, `timeout`, `empty`,
+`too_short`). Documents that arrive as clean text (no `html`) pass through untouched, so a source
+can mix WARC pages and pre-extracted JSONL rows.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import dataclasses
 import time
 
 from transforms.document import Document
+from transforms.extraction.binary import binary_kind
 from transforms.extraction.extractors import METHODS, extract_body, trafilatura_config
 from transforms.extraction.metadata import page_metadata
 from transforms.params import param
@@ -52,6 +53,9 @@ class Extract(Stage):
             return Verdict.reject("truncated", html_chars=html_chars, warc_truncated=doc.meta["warc_truncated"])
         if html_chars > self.params.max_html_chars:
             return Verdict.reject("html_too_large", html_chars=html_chars)
+        kind = binary_kind(html)
+        if kind is not None:  # an image or archive served as text/html: nothing to extract
+            return Verdict.reject("binary", html_chars=html_chars, binary_kind=kind)
         url = doc.origin if doc.origin.startswith(("http://", "https://")) else None
         started = time.perf_counter()
         try:
