@@ -308,3 +308,23 @@ def test_binary_payloads_labelled_html_and_a_50_mb_page_are_rejected_with_their_
     for name in ("resiliparse_warcfile.warc.gz", "dolma_sample-0000.warc.gz", "iawebcommons_IAH-urls-wget.warc.gz"):
         pages, _, _ = _read(read_warc, WEB / name)
         assert [binary_kind(d.html) for d in pages if d.html] == [None] * sum(1 for d in pages if d.html), name
+
+
+def test_wet_conversion_records_are_text_documents(tmp_path):
+    """A WET file as Common Crawl writes it (warcinfo, then one conversion record per page)."""
+    from warcio.warcwriter import WARCWriter
+
+    rows = [json.loads(line) for line in gzip.open(DATA / "web_text" / "cc_en_head-0174.jsonl.gz")][:4]
+    path = tmp_path / "CC-MAIN-test.warc.wet.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("CC-MAIN-test.warc.wet.gz", {"software": "test"}))
+        for row in rows:
+            writer.write_record(writer.create_warc_record(
+                row["metadata"]["url"], "conversion", payload=io.BytesIO(row["text"].encode("utf-8")),
+                warc_headers_dict={"Content-Type": "text/plain"}))
+    docs, failures, skipped = _read(read_warc, path)
+    assert not failures and skipped == {"warc_warcinfo": 1}
+    assert [d.text for d in docs] == [r["text"] for r in rows] and all(d.html is None for d in docs)
+    assert [d.meta["url"] for d in docs] == [r["metadata"]["url"] for r in rows]
+    assert detect_format(str(path)) == "warc"
