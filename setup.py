@@ -18,6 +18,7 @@ setup(
                         "data/quality/*"],
         "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
         "transforms.url_rules": ["lists/*.txt", "lists/*.gz", "lists/*.md"],
+        "transforms.license_detection": ["data/*.txt", "data/*.md"],  # the 47 reference licence texts
         # the registry, the benchmark test sets (one or two folder levels deep, gzipped or not) and
         # their licence texts; a built index is never shipped (it is built on first use)
         "benchmarks_ngrams": ["*.md", "benchmarks/*.yaml", "data/*.md", "data/LICENSES/*.txt",
@@ -38,6 +39,7 @@ setup(
         "spacy>=3.7,<4",  # presidio's NLP engine; a blank pipeline keeps it offline
         "phonenumbers>=8.13",  # imported by transforms/pii_detection (also a presidio dependency)
         "regex>=2023.0",
+        "license-expression>=30.4,<31",  # SPDX licence expressions (nexB), for the license stage
         "tldextract>=5,<6",  # its bundled public-suffix list: email domains offline
         "sentencepiece>=0.2,<0.3",
         "warcio>=1.7,<2",

@@ -112,6 +112,8 @@ def _load(args):
     if args.input:
         stages = args.stages or list(DEFAULT_STAGES_BY_KIND[args.kind])
         raw = {"sources": [{"name": args.kind, "kind": args.kind, "paths": args.input, "stages": stages}]}
+        if args.kind == "code":  # rows of code dumps hold the file in `content` (The Stack's column)
+            raw["sources"][0]["read"] = {"text_key": "content"}
         return parse_config(raw, "--input", only_stages=args.stages)
     return load_config(args.config or default_config_path(), only_stages=args.stages)
 

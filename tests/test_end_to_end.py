@@ -187,7 +187,9 @@ def test_shards_carry_each_documents_licence_and_the_licensed_sources_terms(samp
 
     out, manifest = sample_run
     rows = [r for p in shard_paths(str(out), "code") for r in iter_documents(p, columns=("origin", "license"))]
-    assert {r["license"] for r in rows} == {"BSD-3-Clause", "MIT", "GPL-3.0-or-later"}
+    assert {r["license"] for r in rows} == {"BSD-3-Clause", "MIT"}  # the sample's ranger files: GPL, rejected
+    code = manifest["sources"]["code"]
+    assert code["rejected"]["license"] == {"not_allowed:GPL-3.0-or-later": 17}  # 20 rows, 3 of them symlinks
     rows = [r for p in shard_paths(str(out), "licensed") for r in iter_documents(p, columns=("license", "meta"))]
     assert len(rows) == 8 and {r["license"] for r in rows} == {"MIT"}
     meta = json.loads(rows[0]["meta"])

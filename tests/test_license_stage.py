@@ -7,7 +7,7 @@ import pytest
 from pipeline.config import load_config, parse_config
 from tests.conftest import SAMPLE, read_jsonl_gz
 from transforms.document import Document
-from transforms.license import License, LicenseParams, document_license, judge_license
+from transforms.license import License, LicenseParams, document_license
 from transforms.params import ConfigError
 
 ARTICLES = SAMPLE / "licensed" / "aeb_articles.jsonl.gz"
@@ -16,15 +16,22 @@ ARTICLES = SAMPLE / "licensed" / "aeb_articles.jsonl.gz"
 def test_a_documents_own_licence_wins_over_the_sources_and_none_is_never_guessed():
     assert document_license({"license": "CC-BY-4.0", "repo_license_spdx": "MIT"}) == "CC-BY-4.0"
     assert document_license({"license": " ", "repo_license_spdx": "MIT"}) == "MIT"
-    assert judge_license({"publisher": "Example Press"}, None) == (None, "no_license")
-    assert judge_license({"license": "Publisher Licence v2"}, None) == ("Publisher Licence v2", None)
-    assert judge_license({"license": "mit"}, ("MIT", "Apache-2.0")) == ("mit", None)
-    assert judge_license({"license": "GPL-3.0-only"}, ("MIT",)) == ("GPL-3.0-only", "not_allowed:GPL-3.0-only")
+    stage = License()
+
+    def judged(meta, allow=None):
+        verdict = License(LicenseParams(allow=allow)).judge(Document("1", "books", "licensed", "x", "text", meta=meta))
+        return verdict.reason, verdict.measurements["license"]
+
+    assert judged({"publisher": "Example Press"}) == ("no_license", None)
+    assert judged({"license": "Publisher Licence v2"}) == (None, "Publisher Licence v2")
+    assert judged({"license": "mit"}, ("MIT", "Apache-2.0")) == (None, "mit")
+    assert judged({"license": "GPL-3.0-only"}, ("MIT",)) == ("not_allowed:GPL-3.0-only", "GPL-3.0-only")
+    assert stage.judge(Document("1", "books", "licensed", "x", "t", meta={"license": "X"})).kept
 
 
 def test_the_stage_judges_meta_only_so_unextracted_pages_are_judged_too():
     page = Document("1", "books", "licensed", "x", html="<p>not yet extracted</p>", meta={"license": "MIT"})
-    assert License().judge(page).measurements == {"license": "MIT"}
+    assert License().judge(page).measurements == {"license": "MIT", "license_from": "declared"}
     verdict = License(LicenseParams(allow=("Apache-2.0",))).judge(page)
     assert verdict.reason == "not_allowed:MIT"
 

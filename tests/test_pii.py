@@ -159,6 +159,10 @@ def test_code_secrets_are_replaced(stage):
     assert "basic_auth = 'http://username:<URL_PASSWORD>@example.com'" in out
     assert "aws_secret_access_key = '<API_KEY>'" in out and "hex_secret = '<API_KEY>'" in out
     assert "red_herring = 'DEADBEEF'" in out  # short and not assigned to a key name: not a secret
+    import ast
+
+    ast.parse(source)
+    ast.parse(out)  # placeholders sit inside the string literals: the file still parses
     for record in verdict.document.meta["pii"]:
         assert source[record["start"]:record["end"]] not in out
     for name in ("pyjwt_testkey_ec.priv", "detect_secrets_private_key"):

@@ -6,6 +6,7 @@ a 500-line config fails at submission time, not three hours into a Dataflow job.
 """
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import typing
 from typing import Any, Mapping
@@ -77,6 +78,13 @@ def _coerce(value: Any, hint, key: str):
         if len(value) != len(args):
             raise ConfigError(f"{key}: expected a list of {len(args)} values, got {len(value)}")
         return tuple(_coerce(v, a, f"{key}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
+    if origin in (dict, collections.abc.Mapping):  # e.g. per-language overrides: {Python: {max_line_length: 120}}
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key}: expected a mapping, got {value!r}")
+        key_hint, value_hint = args or (str, typing.Any)
+        return {_coerce(k, key_hint, key): _coerce(v, value_hint, f"{key}.{k}") for k, v in value.items()}
+    if hint is typing.Any:  # checked by the Params class itself (its check())
+        return value
     if hint is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key}: expected true or false, got {value!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Dict
 
+from transforms.code_quality import CodeQuality, CodeQualityStageParams
 from transforms.decontaminate import Decontaminate, DecontaminateParams
 from transforms.exact_dedup import ExactDedup
 from transforms.extract import Extract, ExtractParams
@@ -28,10 +29,13 @@ STAGE_ORDER = (
     "langid",
     "url_filter",
     "safety",
-    "pii",
+    # DESIGN.md lists pii before license; it runs after the cheap code and math filters instead
+    # (its flow for code: license filter, code quality, then secrets/PII; and "expensive ones (PII)
+    # after the volume has dropped"), so presidio never reads a GPL file or a page math_filter drops.
     "license",
     "code_quality",
     "math_filter",
+    "pii",
     "exact_dedup",
     "fuzzy_dedup",
     "quality",
@@ -60,6 +64,7 @@ STAGES: Dict[str, StageSpec] = {
     "safety": StageSpec("safety", "document", SafetyParams, Safety),
     "pii": StageSpec("pii", "document", PiiParams, Pii),
     "license": StageSpec("license", "document", LicenseParams, License),
+    "code_quality": StageSpec("code_quality", "document", CodeQualityStageParams, CodeQuality),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "fuzzy_dedup": StageSpec("fuzzy_dedup", "global", FuzzyDedupParams, FuzzyDedup),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
@@ -72,7 +77,7 @@ DEFAULT_STAGES_BY_KIND = {
     "web": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
             "tokenize"),
     "math": ("extract", "langid", "url_filter", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
-    "code": ("pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "code": ("pii", "license", "code_quality", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "licensed": ("extract", "langid", "license", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "public": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
                "tokenize"),

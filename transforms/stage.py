@@ -66,6 +66,11 @@ class Stage:
     def judge(self, doc: Document) -> Verdict:
         raise NotImplementedError
 
+    def before_judging(self) -> Optional[beam.PTransform]:
+        """A transform PCollection[Document] -> PCollection[Document] run before `judge`, or None.
+        For facts `judge` needs from other documents, e.g. a code file's repository licence."""
+        return None
+
     def after_judging(self) -> Optional[beam.PTransform]:
         """A transform for the documents this stage kept (per source), or None. For decisions that
         need every document's measurement first, e.g. keeping the top fraction by a model score; it
@@ -174,6 +179,9 @@ class RunStage(beam.PTransform):
         self.stage = stage
 
     def expand(self, docs):
+        before = self.stage.before_judging()
+        if before is not None:
+            docs = docs | "BeforeJudging" >> before
         results = docs | beam.ParDo(_JudgeDoFn(self.stage)).with_outputs(REJECTED, ERRORS, main=KEPT)
         after = self.stage.after_judging()
         if after is None:

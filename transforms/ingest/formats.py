@@ -12,6 +12,8 @@ _SUFFIXES = (
     ("parquet", (".parquet",)),
     ("html", (".html.gz", ".htm.gz", ".html", ".htm", ".xhtml")),
     ("text", (".txt.gz", ".txt", ".md")),
+    # A repository: an archive here, or (with `format: repo`) a directory or git repository.
+    ("repo", (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")),
 )
 FORMATS = tuple(name for name, _ in _SUFFIXES)
 _GLOB_CHARS = re.compile(r"[*?\[]")

@@ -5,6 +5,8 @@ workers share a crawl file by file, and read by the per-format generators in `re
 """
 from __future__ import annotations
 
+import glob
+import os
 from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence
 
 import apache_beam as beam
@@ -21,7 +23,7 @@ def open_input(path: str, fmt: str):
     """Gzip is undone by the readers (readers.GunzipStream), which report a truncated file where
     Beam's decompression ends quietly; Parquet needs the raw seekable file. Other compressions
     (.zst, .bz2) are undone by Beam from the extension."""
-    raw = fmt in ("warc", "parquet") or path.lower().endswith(".gz")
+    raw = fmt in ("warc", "parquet", "repo") or path.lower().endswith(".gz")
     return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED if raw else CompressionTypes.AUTO)
 
 
@@ -30,6 +32,13 @@ def expand_pattern(path: str) -> str:
     if path.endswith("/"):
         return path + "**"
     return path
+
+
+def local_repositories(pattern: str) -> list:
+    """`format: repo` on local paths: each directory or archive the glob names is one repository
+    (a directory is the repository itself, not the files below it)."""
+    roots = sorted(glob.glob(pattern.rstrip("/")))
+    return [r for r in roots if os.path.isdir(r) or detect_format(r) == "repo"]
 
 
 class ReadOutputs(NamedTuple):
@@ -59,6 +68,9 @@ class _ReadFileDoFn(beam.DoFn):
             return
         ctx = FileContext(self.source, self.kind, path, locator, self.params, self.source_meta)
         try:
+            if fmt == "repo" and os.path.isdir(path):  # a checkout or git repository: read in place
+                yield from self._emit(read_file(fmt, None, ctx))
+                return
             with open_input(path, fmt) as fileobj:
                 yield from self._emit(read_file(fmt, fileobj, ctx))
         except Exception as error:  # the file could not be opened or its reader broke mid-way
@@ -87,7 +99,8 @@ class ReadSource(beam.PTransform):
                  label: Optional[str] = None):
         super().__init__(label)
         self.source, self.kind, self.fmt = source, kind, fmt
-        self.patterns = [expand_pattern(p) for p in patterns]
+        # Repositories are directories: their patterns name roots, not every file below them.
+        self.patterns = [p if fmt == "repo" and "://" not in p else expand_pattern(p) for p in patterns]
         self.params = params or ReadParams()
         self.source_meta = source_meta or {}
 
@@ -95,10 +108,14 @@ class ReadSource(beam.PTransform):
         per_pattern = []
         base = common_base(self.patterns)
         for index, pattern in enumerate(self.patterns):
+            if self.fmt == "repo" and "://" not in pattern:
+                matched = pbegin | f"Repositories{index}" >> beam.Create(local_repositories(pattern))
+            else:
+                matched = (pbegin
+                           | f"Match{index}" >> fileio.MatchFiles(pattern)
+                           | f"Paths{index}" >> beam.Map(lambda metadata: metadata.path))
             paths = (
-                pbegin
-                | f"Match{index}" >> fileio.MatchFiles(pattern)
-                | f"Paths{index}" >> beam.Map(lambda metadata: metadata.path)
+                matched
                 # Without this, fusion would read every file of the glob on the worker that matched it.
                 | f"SpreadFiles{index}" >> beam.Reshuffle()
                 | f"ReadFiles{index}" >> beam.ParDo(

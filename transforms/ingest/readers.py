@@ -32,6 +32,10 @@ class ReadParams:
     url_key: str = param("url", help="column holding the URL, used as the origin")
     meta_key: str = param("meta", help="column holding a metadata mapping, merged into meta")
     parquet_batch_rows: int = param(1024, ge=1, help="rows per Parquet read batch (bounds memory)")
+    revision: Optional[str] = param(None, help="git repositories (format repo): the branch, tag or commit to "
+                                    "read; null: the working tree as it is, or HEAD of a bare repository")
+    max_file_bytes: int = param(10_000_000, ge=1, help="repository files larger than this are skipped "
+                                "unread (file_too_large); code_quality's max_bytes decides below it")
     verify_digests: bool = param(True, help="WARC: check each record's WARC-Payload-Digest/-Block-Digest; a "
                                  "page whose payload fails is a dead letter (truncated or altered)")
 
@@ -343,6 +347,20 @@ def read_whole_file(fileobj, ctx: FileContext, as_html: bool) -> Iterator[ReadIt
 
 
 def read_file(fmt: str, fileobj, ctx: FileContext) -> Iterator[ReadItem]:
+    """The items of one input. Code files of any format get their language or a skip reason."""
+    items = _read_format(fmt, fileobj, ctx)
+    if ctx.kind == "code":
+        from transforms.ingest.code_files import annotate_code_files
+
+        return annotate_code_files(items)
+    return items
+
+
+def _read_format(fmt: str, fileobj, ctx: FileContext) -> Iterator[ReadItem]:
+    if fmt == "repo":
+        from transforms.ingest.repos import read_repository
+
+        return read_repository(ctx.path, fileobj, ctx, ctx.params.revision)
     if fmt == "warc":
         return read_warc(fileobj, ctx)
     if fmt == "jsonl":
