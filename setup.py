@@ -48,6 +48,8 @@ setup(
         "zstandard>=0.22",  # .zst inputs through Beam's CompressionTypes.ZSTD
     ],
     # datasets: only to prove in the tests that Hugging Face `load_dataset("parquet")` opens the shards
-    extras_require={"test": ["pytest>=8,<10", "datasets>=2.19"]},
+    # apache-beam[gcp]: the tests translate the whole DAG with the DataflowRunner (dry run, no credentials)
+    extras_require={"test": ["pytest>=8,<10", "datasets>=2.19", "apache-beam[gcp]>=2.60,<3"],
+                    "gcp": ["apache-beam[gcp]>=2.60,<3"]},
     entry_points={"console_scripts": ["winnow=pipeline.cli:main"]},
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
 import sys
 import time
@@ -139,7 +140,10 @@ def _add_options_of(cls, parser) -> None:
 
 
 # What a winnow run writes at the top of its output directory; --overwrite deletes nothing else.
-_OUTPUT_ENTRIES = {"docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts", "_shards",
+# Written when a run starts and deleted after its manifest: a directory holding it and no manifest
+# is a run that was killed midway, which the next run into it replaces without --overwrite.
+RUN_MARKER = "_run_in_progress.json"
+_OUTPUT_ENTRIES = {RUN_MARKER, "docs", "rejected", "errors", "manifest.json", "manifest.json.tmp", "_counts", "_shards",
                    "report.html", "shards", "packed", "tokenizer", "mixtures",
                    "fuzzy_dedup",  # components.json: the rounds its connected components took
                    "decontaminate"}  # report.json: per benchmark, documents removed, n-grams common
@@ -158,24 +162,32 @@ def delete_tree(path: str) -> None:
 
 
 def _prepare_output(output_dir: str, overwrite: bool) -> None:
-    """Refuse a non-empty output directory unless --overwrite; then delete only winnow's own files.
-
-    Works by listing (`dir/**`), not `exists`, because object stores (gs://, s3://) have no
-    directories: a prefix never "exists" there.
+    """Make the output directory ready for a run, which always starts from nothing:
+    - empty: go;
+    - an interrupted run's output (the run marker, no manifest): deleted, the run starts over —
+      a restart never mixes old and new shards, and only a finished run writes a manifest;
+    - a finished run's output: refused unless --overwrite, then deleted;
+    - anything winnow did not write: refused (a typo in --output must not wipe a home directory).
+    Only winnow's own entries are ever deleted. Works by listing (`dir/**`), not `exists`, because
+    object stores (gs://, s3://) have no directories: a prefix never "exists" there.
     """
     from apache_beam.io.filesystems import FileSystems
 
     contents = FileSystems.match([FileSystems.join(output_dir, "**")])[0].metadata_list
     if not contents:
         return
-    if not overwrite:
-        raise UsageError(f"output directory {output_dir} is not empty; pass --overwrite to replace it")
     prefix = output_dir.rstrip("/") + "/"
     top_level = {m.path[len(prefix):].split("/", 1)[0] if m.path.startswith(prefix) else m.path for m in contents}
+    interrupted = RUN_MARKER in top_level and "manifest.json" not in top_level
+    if not overwrite and not interrupted:
+        raise UsageError(f"output directory {output_dir} is not empty; pass --overwrite to replace it")
     foreign = sorted(top_level - _OUTPUT_ENTRIES)
-    if foreign:  # a typo in --output must not wipe a home directory
+    if foreign:
         raise UsageError(f"output directory {output_dir} holds files winnow did not write ({', '.join(foreign[:3])}); "
                          "refusing to overwrite it")
+    if interrupted:
+        print(f"winnow: {output_dir} holds a run that stopped before it finished (no manifest); starting over",
+              file=sys.stderr)
     delete_tree(output_dir)
 
 
@@ -196,6 +208,8 @@ def run_command(args, beam_args: Sequence[str]) -> int:
 
     started = time.time()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifests.write_atomically(FileSystems.join(output_dir, RUN_MARKER),
+                               json.dumps({"started_at": started_at, "config": config.file}) + "\n")
     pipeline = beam.Pipeline(options=PipelineOptions(_quiet_worker_options(beam_args, args.verbose)))
     build_pipeline(pipeline, config, output_dir)
     result = pipeline.run()
@@ -236,6 +250,7 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     delete_tree(FileSystems.join(output_dir, COUNTS_DIR))
     delete_tree(FileSystems.join(output_dir, manifests.SHARD_INFO_DIR))
     path = manifests.write_manifest(output_dir, manifest)
+    FileSystems.delete([FileSystems.join(output_dir, RUN_MARKER)])
     _print_summary(manifest, path)
     if not manifest["conserved"]:
         print("winnow: error: documents were lost (read != written + rejected + errors); see the manifest", file=sys.stderr)
@@ -244,8 +259,6 @@ def run_command(args, beam_args: Sequence[str]) -> int:
 
 
 def mix_command(args) -> int:
-    import json
-
     from apache_beam.io.filesystems import FileSystems
 
     from pipeline.mixture import format_plan, load_mixture, plan_mixture, write_plan

@@ -2,14 +2,17 @@
 import dataclasses
 import gzip
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli import RUN_MARKER, main
 from tests.conftest import ROOT, SAMPLE
 
 SOURCES = {"web", "cc_text", "code", "licensed", "math"}
@@ -265,3 +268,54 @@ def test_shards_open_with_hugging_face_datasets(sample_run, monkeypatch, tmp_pat
     texts = {r["id"]: r["text"] for r in _records(out / "docs" / "web")}
     row = dataset[0]
     assert tokenizer.decode(row["tokens"]) == texts[row["id"]]
+
+
+# ---------------------------------------------------------------- runners and restarts (issue 12)
+
+
+def _sorted_lines(out: Path, kind: str):
+    return sorted(line for part in (out / kind).rglob("part-*.jsonl.gz") for line in gzip.open(part, "rt"))
+
+
+def test_two_worker_processes_give_the_output_of_one(sample_run, tmp_path):
+    one, _ = sample_run
+    two = tmp_path / "two"
+    assert main(["run", "--output", str(two), "--direct_running_mode=multi_processing",
+                 "--direct_num_workers=2"]) == 0
+    for kind in ("docs", "rejected", "errors"):
+        assert _sorted_lines(one, kind) == _sorted_lines(two, kind), kind
+    one_manifest = json.loads((one / "manifest.json").read_text())
+    two_manifest = json.loads((two / "manifest.json").read_text())
+    assert [(s["path"], s["sha256"]) for s in one_manifest["shards"]] == \
+           [(s["path"], s["sha256"]) for s in two_manifest["shards"]]  # byte-identical shards
+
+
+def _winnow(out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--output", str(out)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def test_a_run_killed_midway_starts_over_when_rerun_and_never_mixes_runs(sample_run, tmp_path):
+    one, _ = sample_run
+    out = tmp_path / "killed"
+    process = _winnow(out)
+    deadline = time.time() + 120
+    while not any((out / "docs").rglob("*")) and time.time() < deadline:  # the pipeline is writing
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert (out / RUN_MARKER).exists() and not (out / "manifest.json").exists()  # never claims completion
+    (out / "shards" / "web").mkdir(parents=True, exist_ok=True)
+    (out / "shards" / "web" / "part-09999.parquet").write_bytes(b"a shard of the killed run")
+    # the same command again: no --overwrite needed, the interrupted output is replaced
+    rerun = _winnow(out)
+    stdout, stderr = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, stderr.decode()[-2000:]
+    assert b"stopped before it finished" in stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["conserved"] and not (out / RUN_MARKER).exists()
+    on_disk = sorted(str(p.relative_to(out)) for p in (out / "shards").rglob("*.parquet"))
+    assert on_disk == sorted(s["path"] for s in manifest["shards"])  # nothing of the killed run is left
+    assert _sorted_lines(out, "docs") == _sorted_lines(one, "docs")
+    # a finished run is not replaced without --overwrite
+    assert main(["run", "--output", str(out)]) == 2

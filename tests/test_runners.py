@@ -1,0 +1,30 @@
+"""Runner portability: the DataflowRunner translates the whole DAG (dry run, no credentials).
+(Two DirectRunner processes against one, and restarts: tests/test_end_to_end.py.)"""
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.build import build_pipeline
+from pipeline.config import default_config_path, load_config
+from transforms.registry import STAGES
+
+
+def test_the_dataflow_runner_translates_every_stage_of_the_sample_dag_without_submitting():
+    config = load_config(default_config_path())
+    options = PipelineOptions(["--runner=DataflowRunner", "--project=winnow-ci", "--region=us-central1",
+                               "--temp_location=gs://winnow-ci/tmp", "--dry_run=True", "--no_auth"])
+    pipeline = beam.Pipeline(options=options)
+    build_pipeline(pipeline, config, "gs://winnow-ci/out")
+    result = pipeline.run()  # translates (pickling every DoFn into the portable proto), then stops
+    job = result.job
+    names = {t.unique_name for t in job.proto_pipeline.components.transforms.values()}
+    expected = set()
+    for source in config.sources:
+        expected |= {f"Read[{source.name}]", f"WriteDocs[{source.name}]"}
+        for stage in source.stages:
+            expected.add(f"{stage}[{source.name}]" if STAGES[stage].scope == "document" else stage)
+    assert expected - names == set()
+    assert {"WriteErrors", "WriteCounts"} <= names
+    from apache_beam.portability import common_urns
+
+    environments = job.proto_pipeline.components.environments.values()
+    assert {env.urn for env in environments} == {common_urns.environments.DOCKER.urn}  # the SDK container
