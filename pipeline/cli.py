@@ -93,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     mix.add_argument("--mixture", metavar="FILE", required=True, help="mixture YAML (see pipeline/mixtures/afm_stages.yaml)")
     mix.add_argument("--stage", required=True, help="the training stage in the mixture file")
     mix.add_argument("--output", metavar="FILE", help="where to write the plan (JSON)")
+    report = commands.add_parser(
+        "report", help="(re)write OUT/report.html of a finished run",
+        description="Write the run's self-contained HTML report (funnel, rejections with examples, score "
+                    "histograms, dedup clusters, contamination, tokens, configuration). A run writes it at its end.")
+    report.add_argument("run", metavar="OUT", help="the output directory of a finished winnow run")
+    report.add_argument("--sample-docs", type=int, default=20_000,
+                        help="kept documents sampled for the score histograms (default 20000)")
+    report.add_argument("--examples", type=int, default=3, help="example documents per rejection reason (default 3)")
     # Listed for --help only: main() hands these to their own parsers before this one runs.
     commands.add_parser("inspect", help="what each rule rejected in a finished run, with sample documents "
                                         "(winnow inspect OUT --help)")
@@ -252,9 +260,22 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     path = manifests.write_manifest(output_dir, manifest)
     FileSystems.delete([FileSystems.join(output_dir, RUN_MARKER)])
     _print_summary(manifest, path)
+    _write_report(output_dir, manifest)
     if not manifest["conserved"]:
         print("winnow: error: documents were lost (read != written + rejected + errors); see the manifest", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def report_command(args) -> int:
+    from pipeline.inspect import InspectError
+    from pipeline.report import write_report
+
+    try:
+        path = write_report(args.run.rstrip("/"), sample_docs=args.sample_docs, examples=args.examples)
+    except InspectError as error:
+        raise UsageError(str(error)) from None
+    print(f"winnow: report written to {path}")
     return EXIT_OK
 
 
@@ -291,6 +312,17 @@ def tokenizer_command(args) -> int:
     except FileNotFoundError as error:
         raise UsageError(str(error)) from None
     return EXIT_OK
+
+
+def _write_report(output_dir: str, manifest) -> None:
+    """The HTML report; a failure to draw it never fails a finished run (`winnow report OUT` retries)."""
+    from pipeline.report import write_report
+
+    try:
+        print(f"report:    {write_report(output_dir, manifest=manifest)}")
+    except Exception as error:  # the run's data is complete and its manifest written
+        print(f"winnow: warning: the report could not be written ({type(error).__name__}: {error}); "
+              f"try `winnow report {output_dir}`", file=sys.stderr)
 
 
 def _print_summary(manifest, path: str) -> None:
@@ -393,6 +425,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return tokenizer_command(args)
         if args.command == "mix":
             return mix_command(args)
+        if args.command == "report":
+            return report_command(args)
         return run_command(args, beam_args)
     except (ConfigError, UsageError) as error:
         print(f"winnow: error: {error}", file=sys.stderr)

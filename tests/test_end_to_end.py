@@ -319,3 +319,48 @@ def test_a_run_killed_midway_starts_over_when_rerun_and_never_mixes_runs(sample_
     assert _sorted_lines(out, "docs") == _sorted_lines(one, "docs")
     # a finished run is not replaced without --overwrite
     assert main(["run", "--output", str(out)]) == 2
+
+
+# ---------------------------------------------------------------- the run report (issue 13)
+
+
+def test_the_run_writes_a_self_contained_report_whose_numbers_are_the_manifests(sample_run):
+    from lxml import html as lxml_html
+
+    out, manifest = sample_run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    tree = lxml_html.fromstring(page)
+    # nothing is fetched: no script, stylesheet, image, frame or font from anywhere
+    assert not tree.xpath("//script | //link | //img | //iframe | //object | //embed")
+    assert not [a for a in tree.xpath("//@src | //@href") if a]
+    assert "url(" not in page and "@import" not in page
+    assert len(tree.xpath("//svg")) >= 10  # funnel, rejection, histogram, token charts are drawn
+    metrics = {cell.get("data-metric"): int(cell.text_content().replace(",", ""))
+               for cell in tree.xpath("//td[@data-metric]")}
+    for name, entry in manifest["sources"].items():
+        assert metrics[f"read:{name}"] == entry["read"] and metrics[f"written:{name}"] == entry["written"]
+        assert metrics[f"rejected:{name}"] == entry["rejected_total"]
+        assert metrics[f"errors:{name}"] == entry["errors_total"] and metrics[f"tokens:{name}"] == entry["tokens"]
+        for stage, reasons in entry["rejected"].items():
+            assert metrics[f"stage_rejected:{name}:{stage}"] == sum(reasons.values())
+            for reason, count in reasons.items():
+                assert metrics[f"reason:{name}:{stage}:{reason}"] == count
+    assert "Fuzzy-duplicate clusters by size" in page and "gopher_too_few_words · web" in page
+    # examples are escaped text: the report's only elements are its own
+    assert {element.tag for element in tree.iter() if isinstance(element.tag, str)} <= {
+        "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "span", "table", "tr", "th", "td",
+        "div", "details", "summary", "pre", "svg", "rect", "text", "line"}
+
+
+def test_winnow_report_rewrites_the_same_report(sample_run, tmp_path):
+    import shutil
+
+    out, _ = sample_run
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy)
+    (copy / "report.html").unlink()
+    assert main(["report", str(copy)]) == 0
+    first = (copy / "report.html").read_text(encoding="utf-8")
+    assert main(["report", str(copy)]) == 0
+    assert (copy / "report.html").read_text(encoding="utf-8") == first  # seeded samples: reproducible
+    assert main(["report", str(tmp_path / "nothing")]) == 2
