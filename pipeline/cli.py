@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -60,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--input", metavar="GLOB", action="append", help="quick run without a config: files to read (repeatable)")
     run.add_argument("--kind", choices=SOURCE_KINDS, default="web", help="with --input: what kind of data it is (default: web)")
     run.add_argument("--stages", type=_stage_list, metavar="A,B,...", help="run only these stages (kept in flow order)")
+    run.add_argument("--progress-seconds", type=float, default=30.0, metavar="S",
+                     help="print each stage's counts on every worker every S seconds (0: never; default 30)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Beam's progress logs")
 
     tokenizer = commands.add_parser("tokenizer", help="train the SentencePiece BPE tokenizer")
@@ -214,6 +217,9 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     output_dir = args.output.rstrip("/") or "/"
     _prepare_output(output_dir, args.overwrite)
 
+    from transforms.stage import PROGRESS_ENV
+
+    os.environ[PROGRESS_ENV] = str(max(args.progress_seconds, 0.0))  # read by every worker's counters
     started = time.time()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifests.write_atomically(FileSystems.join(output_dir, RUN_MARKER),

@@ -18,6 +18,7 @@ from typing import Iterator, List, Sequence
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.training_progress import training_progress
 from transforms.tokenize import TokenizerSettings, train_tokenizer, training_chunks
 
 CHUNK_BYTES = 1 << 13
@@ -75,7 +76,8 @@ def train_command(inputs: Sequence[str], output_prefix: str, settings: Tokenizer
     sample_chars = sum(map(len, sample))
     print(f"tokenizer: training BPE (vocab {settings.vocab_size:,}) on {len(sample):,} chunks, "
           f"{sample_chars / 1e6:.1f} M characters, from {documents['count']:,} documents", file=sys.stderr)
-    model = train_tokenizer(sample, settings, verbose=verbose)
+    with training_progress(settings.vocab_size, verbose=verbose):  # SentencePiece's log -> an ETA line
+        model = train_tokenizer(sample, settings, verbose=True)
     model_path = output_prefix + ".model"
     with FileSystems.create(model_path) as handle:
         handle.write(model)

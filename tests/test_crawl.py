@@ -889,3 +889,13 @@ def test_real_robots_files_parse():
     assert not dblp.allows("https://dblp.uni-trier.de/search/x", "winnowbot")
     aiaa = parse_robots(by_host["www.aiaa.org"], "winnowbot")
     assert aiaa.crawl_delay == 120.0 and not aiaa.allows("https://www.aiaa.org/Sitefinity/x", "winnowbot")
+
+
+def test_the_progress_line_gives_an_eta_from_this_runs_page_rate():
+    from pipeline.crawl.stats import eta_text
+
+    # 30 pages in 10 s; 100 queued + 2 in flight, a --max-pages budget of 58 left: 60 pages at 3/s
+    assert eta_text(30, 10.0, {"queued": 100, "in_flight": 2, "budget_left": 58}) == "  3.0 pages/s  ETA 0m20s"
+    # no budget: what is queued now, said to be a lower bound
+    assert eta_text(30, 10.0, {"queued": 540, "in_flight": 0, "budget_left": None}).endswith("ETA 3m00s (queued now)")
+    assert eta_text(0, 10.0, {"queued": 5, "in_flight": 0, "budget_left": None}) == ""

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from classifiers.model_files import shipped_model_path
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, read_jsonl_gz
 from transforms.shards import TokenRow, pack_sequences, parquet_bytes, shard_table
 from transforms.tokenize import DEFAULT_TOKENIZER, EOS_ID, Tokenizer, TokenizerSettings, train_tokenizer, training_chunks
 
@@ -102,3 +102,16 @@ def test_tokenizer_train_command_writes_model_and_settings(tmp_path, capsys):
     assert tokenizer.vocab_size == record["vocab_size"] <= 700
     assert "training BPE" in capsys.readouterr().err
     assert main(["tokenizer", "train", "--input", str(tmp_path / "none*.txt"), "--output", str(prefix)]) == 2
+
+
+def test_tokenizer_training_reports_merges_and_an_eta_from_sentencepieces_log(capfd):
+    from pipeline.training_progress import eta_line, training_progress
+
+    assert eta_line(12_000, 48_000, 40.0, 0) == "tokenizer: 12,000 of ~48,000 merges, 300 merges/s, ETA ~2m00s"
+    texts = [chunk for row in read_jsonl_gz(SAMPLE / "cc_text" / "cc_en_head-0091.jsonl.gz")
+             for chunk in training_chunks(row["text"], 8192)]
+    with training_progress(2000, every=0.0):
+        train_tokenizer(texts, TokenizerSettings(vocab_size=2000, num_threads=1), verbose=True)
+    lines = [line for line in capfd.readouterr().err.splitlines() if line.startswith("tokenizer:")]
+    assert lines and all(" of ~" in line for line in lines)  # SentencePiece's own log is not passed through
+    assert "ETA" in lines[-1]

@@ -8,6 +8,9 @@ counters.
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
+import time
 import traceback
 from typing import Any, ClassVar, Mapping, NamedTuple, Optional
 
@@ -113,15 +116,24 @@ def error_record(stage: str, source: str, origin: str, error: BaseException, doc
     return record
 
 
-class StageCounters:
-    """Beam counters `in`, `kept`, `rejected:<reason>`, `errors` under winnow/<stage>/<source>.
+PROGRESS_ENV = "WINNOW_PROGRESS_SECONDS"  # set by `winnow run --progress-seconds`; 0 or unset: quiet
 
-    Counter objects are cached because documents of many sources pass through one DoFn.
+
+class StageCounters:
+    """Beam counters `in`, `kept`, `rejected:<reason>`, `errors` under winnow/<stage>/<source>, and a
+    progress line on stderr every WINNOW_PROGRESS_SECONDS seconds.
+
+    Counter objects are cached because documents of many sources pass through one DoFn. The progress
+    line is this worker's own tally (runners report Beam metrics only at the end, or in their UI):
+    on the DirectRunner that is the run's progress as it goes.
     """
 
     def __init__(self, stage: str):
         self.stage = stage
         self._counters = {}
+        self._tally: dict = {}
+        self._interval = float(os.environ.get(PROGRESS_ENV) or 0)
+        self._started = self._last_print = time.monotonic()
 
     def inc(self, source: str, name: str, n: int = 1) -> None:
         key = (source, name)
@@ -130,6 +142,22 @@ class StageCounters:
             counter = Metrics.counter(f"{METRICS_PREFIX}/{self.stage}/{source}", name)
             self._counters[key] = counter
         counter.inc(n)
+        if self._interval:
+            group = name.split(":", 1)[0]
+            self._tally[(source, group)] = self._tally.get((source, group), 0) + n
+            now = time.monotonic()
+            if now - self._last_print >= self._interval:
+                self._last_print = now
+                self._print_progress(now)
+
+    def _print_progress(self, now: float) -> None:
+        elapsed = max(now - self._started, 1e-9)
+        for source in sorted({s for s, _ in self._tally}):
+            seen = {group: n for (s, group), n in self._tally.items() if s == source}
+            done = seen.get("in") or seen.get("documents") or sum(seen.values())
+            parts = " · ".join(f"{group} {n:,}" for group, n in sorted(seen.items()))
+            print(f"winnow progress [pid {os.getpid()}] {self.stage}[{source}]: {parts} · "
+                  f"{done / elapsed:,.1f} docs/s", file=sys.stderr, flush=True)
 
 
 class StageOutputs(NamedTuple):

@@ -268,7 +268,7 @@ class Frontier:
             queued = {o: len(h.queue) for o, h in self._hosts.items() if h.queue}
             busiest = heapq.nlargest(top, queued.items(), key=lambda item: item[1])
             return {"queued": sum(queued.values()), "in_flight": self._in_flight, "hosts": len(self._hosts),
-                    "busiest": busiest}
+                    "busiest": busiest, "budget_left": self._budget}
 
     def host_info(self) -> Dict[str, Dict]:
         with self._cond:

@@ -108,9 +108,25 @@ class Stats:
             line = (f"crawl: {time.monotonic() - self.started:6.0f}s  fetched {fetched}  written {o[WRITTEN]}  "
                     f"queued {snapshot['queued']}  in flight {snapshot['in_flight']}  skipped {skipped}  "
                     f"errors {o['error']}  hosts {snapshot['hosts']}")
+        line += eta_text(self.requests - self.robots_requests, time.monotonic() - self.started, snapshot)
         if snapshot["busiest"]:
             line += "  | busiest: " + ", ".join(f"{origin.split('://', 1)[-1]} {n}" for origin, n in snapshot["busiest"])
         return line
+
+
+def eta_text(pages_this_run: int, elapsed: float, snapshot: dict) -> str:
+    """"  ETA 4m10s" from this run's page rate and the pages left: the --max-pages budget if set,
+    else what is queued (a lower bound: discovery adds more); "" before any page is fetched."""
+    if pages_this_run <= 0 or elapsed <= 0:
+        return ""
+    left = snapshot["queued"] + snapshot["in_flight"]
+    budget = snapshot.get("budget_left")
+    if budget is not None:
+        left = min(left, budget + snapshot["in_flight"])
+    seconds = left / (pages_this_run / elapsed)
+    minutes, secs = divmod(int(seconds), 60)
+    bound = "" if budget is not None else " (queued now)"
+    return f"  {pages_this_run / elapsed:.1f} pages/s  ETA {minutes}m{secs:02d}s{bound}"
 
 
 def write_report(path: str, report: dict) -> None:
