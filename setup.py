@@ -15,10 +15,11 @@ setup(
         "pipeline": ["default_config.yaml", "mixtures/*.yaml", "sample/*", "sample/*/*"],
         "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md",
                         "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*",
-                        "data/quality/*"],
+                        "data/quality/*", "data/math/*"],
         "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
         "transforms.url_rules": ["lists/*.txt", "lists/*.gz", "lists/*.md"],
         "transforms.license_detection": ["data/*.txt", "data/*.md"],  # the 47 reference licence texts
+        "transforms.math_rules": ["*.txt"],  # math_filter's tag and symbol lists
         # the registry, the benchmark test sets (one or two folder levels deep, gzipped or not) and
         # their licence texts; a built index is never shipped (it is built on first use)
         "benchmarks_ngrams": ["*.md", "benchmarks/*.yaml", "data/*.md", "data/LICENSES/*.txt",

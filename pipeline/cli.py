@@ -33,7 +33,7 @@ def _stage_list(text: str) -> List[str]:
 
 def _parser() -> argparse.ArgumentParser:
     from transforms.document import SOURCE_KINDS
-    from transforms.registry import STAGE_ORDER, STAGES, in_flow_order
+    from transforms.registry import STAGE_ORDER
 
     parser = argparse.ArgumentParser(
         prog="winnow",
@@ -50,10 +50,7 @@ def _parser() -> argparse.ArgumentParser:
             "(--runner, --direct_running_mode, --direct_num_workers, --project, --region, "
             "--temp_location ...)."
         ),
-        epilog=(
-            f"stages, in flow order: {', '.join(STAGE_ORDER)}. "
-            f"Available in this version: {', '.join(in_flow_order(STAGES))}."
-        ),
+        epilog=f"stages, in flow order: {', '.join(STAGE_ORDER)}.",
     )
     run.add_argument("--config", metavar="FILE", help="the run configuration (YAML); default: the bundled sample's")
     run.add_argument("--output", metavar="DIR", default=DEFAULT_OUTPUT, help=f"output directory, local or remote (default: {DEFAULT_OUTPUT})")
@@ -111,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("benchmarks", help="the decontamination index: winnow benchmarks "
                                            "{build-index,check,list} --help")
     commands.add_parser("classifiers", help="train or evaluate a classifier: winnow classifiers "
-                                            "{train,evaluate,build-default} {quality,safety} --help")
+                                            "{train,evaluate,build-default} {quality,math,safety} --help")
     return parser
 
 
@@ -381,15 +378,17 @@ CLASSIFIER_COMMANDS = ("train", "evaluate", "build-default")
 
 def classifiers_command(argv: Sequence[str]) -> int:
     """`winnow classifiers ACTION NAME ...`: the classifier module's own command line."""
-    usage = ("usage: winnow classifiers {train,evaluate,build-default} quality [options]\n"
+    usage = ("usage: winnow classifiers {train,evaluate,build-default} {quality,math} [options]\n"
              "       winnow classifiers {train,evaluate} safety [options]\n"
              "(options: winnow classifiers ACTION NAME --help)")
-    if len(argv) < 2 or argv[0] not in CLASSIFIER_COMMANDS or argv[1] not in ("quality", "safety"):
+    if len(argv) < 2 or argv[0] not in CLASSIFIER_COMMANDS or argv[1] not in ("quality", "math", "safety"):
         print(usage, file=sys.stderr)
         return EXIT_USAGE
     action, name, rest = argv[0], argv[1], list(argv[2:])
     if name == "quality":
         from classifiers.quality import main as classifier_main
+    elif name == "math":  # the same commands and options as quality's
+        from classifiers.math import main as classifier_main
     else:
         from classifiers.safety import main as classifier_main
 

@@ -165,7 +165,7 @@ def parse_config(raw: Any, path: str, only_stages: Optional[Sequence[str]] = Non
     global_params = {
         name: default_params.get(name) or STAGES[name].Params()
         for name in STAGE_ORDER
-        if name in STAGES and STAGES[name].scope == "global"
+        if STAGES[name].scope == "global"
     }
     return Config(file=os.path.abspath(path), sources=tuple(sources), global_params=global_params)
 
@@ -174,9 +174,6 @@ def _check_stage_names(names, where: str) -> None:
     for name in names:
         if name not in STAGE_ORDER:
             raise ConfigError(f"{where}.{name}: unknown stage (stages: {', '.join(STAGE_ORDER)})")
-        if name not in STAGES:
-            implemented = ", ".join(in_flow_order(STAGES))
-            raise ConfigError(f"{where}.{name}: stage not available in this version (available: {implemented})")
 
 
 def _parse_source(raw: Any, where: str, base_dir: str, defaults: Mapping, only_stages) -> SourceConfig:
@@ -298,6 +295,13 @@ def _parse_source_stages(raw: Any, where: str, defaults: Mapping, only_stages, b
     else:
         raise ConfigError(f"{where}: expected a list of stage names or a mapping of stage name to parameters")
     _check_stage_names(overrides, where)
+    stages = _parse_each_stage(overrides, where, defaults, only_stages, base_dir)
+    if "math_filter" in stages and "extract" in stages:  # its tag filter reads the HTML extract drops
+        stages["extract"] = dataclasses.replace(stages["extract"], keep_html=True)
+    return stages
+
+
+def _parse_each_stage(overrides: Mapping, where: str, defaults: Mapping, only_stages, base_dir: str) -> Dict[str, Any]:
     stages = {}
     for name in in_flow_order(overrides):
         if only_stages is not None and name not in only_stages:

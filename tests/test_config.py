@@ -57,7 +57,6 @@ def test_the_shipped_default_config_is_valid():
     (("max_words: 5000", "max_wordz: 5000"), "sources[0].stages.quality.max_wordz: unknown key"),
     (("data/*.warc.gz", "missing/*.warc.gz"), "sources[0].paths[0]: no file matches"),
     (("extract: {}", "extrakt: {}"), "sources[0].stages.extrakt: unknown stage"),
-    (("extract: {}", "math_filter: {}"), "sources[0].stages.math_filter: stage not available in this version"),
     (("exact_dedup: {}", "exact_dedup: {x: 1}"), "sources[0].stages.exact_dedup: a global stage takes its parameters"),
     (("name: crawl", "name: my crawl"), "sources[0].name: expected a name of letters"),
     (("stages:\n  quality", "stagez:\n  quality"), "stagez: unknown key"),

@@ -17,6 +17,7 @@ from transforms.extract import Extract, ExtractParams
 from transforms.fuzzy_dedup import FuzzyDedup, FuzzyDedupParams
 from transforms.langid import LangIdParams, LanguageId
 from transforms.license import License, LicenseParams
+from transforms.math_filter import MathFilter, MathFilterParams
 from transforms.pii import Pii, PiiParams
 from transforms.quality import Quality, QualityParams
 from transforms.safety import Safety, SafetyParams
@@ -65,6 +66,7 @@ STAGES: Dict[str, StageSpec] = {
     "pii": StageSpec("pii", "document", PiiParams, Pii),
     "license": StageSpec("license", "document", LicenseParams, License),
     "code_quality": StageSpec("code_quality", "document", CodeQualityStageParams, CodeQuality),
+    "math_filter": StageSpec("math_filter", "document", MathFilterParams, MathFilter),
     "exact_dedup": StageSpec("exact_dedup", "global", NoParams, lambda params, output_dir: ExactDedup()),
     "fuzzy_dedup": StageSpec("fuzzy_dedup", "global", FuzzyDedupParams, FuzzyDedup),
     "quality": StageSpec("quality", "document", QualityParams, Quality),
@@ -76,7 +78,7 @@ STAGES: Dict[str, StageSpec] = {
 DEFAULT_STAGES_BY_KIND = {
     "web": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
             "tokenize"),
-    "math": ("extract", "langid", "url_filter", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
+    "math": ("extract", "langid", "url_filter", "math_filter", "pii", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "code": ("pii", "license", "code_quality", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "licensed": ("extract", "langid", "license", "exact_dedup", "fuzzy_dedup", "decontaminate", "tokenize"),
     "public": ("extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality", "decontaminate",
