@@ -15,7 +15,7 @@ setup(
         "pipeline": ["default_config.yaml", "mixtures/*.yaml", "sample/*", "sample/*/*"],
         "classifiers": ["models/*.ftz", "models/*.model", "models/*.json", "models/*.md",
                         "data/*.jsonl.gz", "data/*.md", "data/*.txt", "data/davidson/*",
-                        "data/quality/*", "data/math/*"],
+                        "data/quality/*", "data/math/*.jsonl.gz", "data/math/*.md", "data/math/LICENSE-*"],
         "transforms.safety_rules": ["ldnoobw/*.txt", "ldnoobw/*.md"],
         "transforms.url_rules": ["lists/*.txt", "lists/*.gz", "lists/*.md"],
         "transforms.license_detection": ["data/*.txt", "data/*.md"],  # the 47 reference licence texts

@@ -199,6 +199,21 @@ def _prepare_output(output_dir: str, overwrite: bool) -> None:
     delete_tree(output_dir)
 
 
+def deferred_job(options) -> Optional[str]:
+    """What the pipeline options build to run later, or None when `run` runs the job itself:
+    a Dataflow template (--template_location), a runner's executable jar (--output_executable_path),
+    a translation only (--dry_run)."""
+    from apache_beam.options.pipeline_options import GoogleCloudOptions, PortableOptions, TestOptions
+
+    if options.view_as(GoogleCloudOptions).template_location:
+        return f"the Dataflow template {options.view_as(GoogleCloudOptions).template_location}"
+    if options.view_as(PortableOptions).output_executable_path:
+        return f"the job jar {options.view_as(PortableOptions).output_executable_path}"
+    if options.view_as(TestOptions).dry_run:
+        return "a dry run (the job was translated, not submitted)"
+    return None
+
+
 def run_command(args, beam_args: Sequence[str]) -> int:
     from apache_beam.io.filesystems import FileSystems
     import apache_beam as beam
@@ -212,6 +227,15 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (not a winnow option, nor an Apache Beam pipeline option)")
     output_dir = args.output.rstrip("/") or "/"
+    options = PipelineOptions(_quiet_worker_options(beam_args, args.verbose))
+    deferred = deferred_job(options)
+    if deferred:  # nothing runs now: build the artifact, leave the output directory alone
+        pipeline = beam.Pipeline(options=options)
+        build_pipeline(pipeline, config, output_dir)
+        pipeline.run().wait_until_finish()
+        print(f"winnow: built {deferred}; documents are read when it runs, into {output_dir}. No manifest is "
+              "written here (a manifest says a run finished).", file=sys.stderr)
+        return EXIT_OK
     _prepare_output(output_dir, args.overwrite)
 
     from transforms.stage import PROGRESS_ENV
@@ -221,7 +245,7 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifests.write_atomically(FileSystems.join(output_dir, RUN_MARKER),
                                json.dumps({"started_at": started_at, "config": config.file}) + "\n")
-    pipeline = beam.Pipeline(options=PipelineOptions(_quiet_worker_options(beam_args, args.verbose)))
+    pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, config, output_dir)
     result = pipeline.run()
     result.wait_until_finish()

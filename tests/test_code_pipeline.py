@@ -14,7 +14,6 @@ from tests.conftest import BEAM_TEST_OPTIONS, DATA, read_jsonl_gz
 from transforms.code_quality import CodeQuality, CodeQualityStageParams
 from transforms.document import Document
 from transforms.ingest.readers import FileContext, ReadFailure, ReadParams, Skipped, read_file
-from transforms.ingest.repos import read_repository
 from transforms.license import License
 from transforms.params import ConfigError, parse_params
 from transforms.stage import RunStage

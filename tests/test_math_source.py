@@ -10,7 +10,7 @@ from pipeline.config import parse_config
 from tests.conftest import DATA, SAMPLE
 from transforms.document import Document
 from transforms.extract import Extract, ExtractParams
-from transforms.math_filter import MathFilter, MathFilterParams
+from transforms.math_filter import MathFilter
 
 MATH = DATA / "math_rules"
 SE_URL = "https://math.stackexchange.com/questions/458323/is-8327-1-a-prime-number"

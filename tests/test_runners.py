@@ -28,3 +28,15 @@ def test_the_dataflow_runner_translates_every_stage_of_the_sample_dag_without_su
 
     environments = job.proto_pipeline.components.environments.values()
     assert {env.urn for env in environments} == {common_urns.environments.DOCKER.urn}  # the SDK container
+
+
+def test_building_a_job_to_run_later_leaves_the_output_alone_and_writes_no_manifest(tmp_path, capsys):
+    from pipeline.cli import RUN_MARKER, main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")  # a finished run's output stays as it is
+    assert main(["run", "--output", str(out), "--runner=DataflowRunner", "--project=winnow-ci",
+                 "--region=us-central1", "--temp_location=gs://winnow-ci/tmp", "--dry_run=True", "--no_auth"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"] and not (out / RUN_MARKER).exists()
+    assert "No manifest is written here" in capsys.readouterr().err

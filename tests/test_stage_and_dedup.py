@@ -6,9 +6,9 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import BEAM_TEST_OPTIONS
 from transforms.document import Document, DocumentCoder
-from transforms.exact_dedup import ExactDedup, content_hash, normalize_for_exact_match, pick_survivor
+from transforms.exact_dedup import ExactDedup, FirstRankAndCount, content_hash, normalize_for_exact_match
 from transforms.quality import Quality, QualityParams
-from transforms.stage import KEPT, REJECTED, RunStage, Stage
+from transforms.stage import RunStage, Stage
 
 
 def _docs(cc_documents, n=6):
@@ -64,14 +64,29 @@ def test_normalisation_folds_case_and_whitespace_only():
     assert content_hash("A b") == content_hash("a   B") != content_hash("a, b")
 
 
-def test_pick_survivor_keeps_smallest_id_whatever_the_order(cc_documents):
+def test_the_first_rank_combiner_gives_the_smallest_rank_and_the_count_in_any_order():
+    combiner = FirstRankAndCount()
+    ranks = [("m", "cc", "m"), ("c", "cc", "c"), ("x", "cc", "x"), ("a", "cc", "a"), ("q", "cc", "q")]
+    for order in (ranks, ranks[::-1], ranks[2:] + ranks[:2]):
+        parts = []
+        for chunk in (order[:2], order[2:]):  # two workers' partial results, merged after the shuffle
+            accumulator = combiner.create_accumulator()
+            for rank in chunk:
+                accumulator = combiner.add_input(accumulator, rank)
+            parts.append(accumulator)
+        parts.append(combiner.create_accumulator())  # a worker that saw none
+        assert combiner.extract_output(combiner.merge_accumulators(parts)) == (("a", "cc", "a"), 5)
+
+
+def test_many_copies_keep_the_smallest_id_and_count_every_copy(cc_documents):
     text = cc_documents[0]["text"]
     copies = [Document(id=i, source="cc", kind="public", origin=i, text=text) for i in ("m", "c", "x", "a", "q")]
-    for order in (copies, copies[::-1], copies[2:] + copies[:2]):
-        outcomes = list(pick_survivor(iter(order)))
-        kept = [d for outcome, d in outcomes if outcome == KEPT]
-        assert [d.id for d in kept] == ["a"] and kept[0].scores["exact_dedup"]["copies"] == 5
-        assert sorted(d.id for outcome, d in outcomes if outcome == REJECTED) == ["c", "m", "q", "x"]
+    twin = copies[3]  # the same document read twice (same id, source and origin)
+    with beam.Pipeline(options=PipelineOptions(BEAM_TEST_OPTIONS)) as p:
+        out = p | beam.Create(copies + [twin]) | ExactDedup()
+        assert_that(out.kept | beam.Map(lambda d: (d.id, d.scores["exact_dedup"]["copies"])), equal_to([("a", 6)]),
+                    label="kept")
+        assert_that(out.rejected | beam.Map(lambda r: r["id"]), equal_to(["a", "c", "m", "q", "x"]), label="rejected")
 
 
 def test_exact_dedup_in_beam_across_sources(cc_documents):

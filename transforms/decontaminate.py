@@ -19,6 +19,7 @@ and the most frequent common n-grams; the manifest carries it as `decontaminatio
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import Optional
 
@@ -45,7 +46,9 @@ class DecontaminateParams:
     max_reported_ngrams: int = param(5, ge=1, help="matched n-grams named in a rejection")
 
 
+@functools.lru_cache(maxsize=4)
 def _load_index(path: Optional[str]):
+    """One index per worker process and path: every DoFn instance (one per SDK thread) shares it."""
     from benchmarks_ngrams.index import BenchmarkIndex
 
     return BenchmarkIndex.load(path) if path else BenchmarkIndex.default()

@@ -3,13 +3,16 @@
 Normalisation folds case and collapses whitespace (so re-wrapped or re-cased copies match) and keeps
 punctuation and digits (so different numbers in a template stay different). The survivor of a group
 is the document with the smallest (id, source, origin): deterministic whatever order the runner
-delivers the group in, even when two inputs gave the same id.
-The group is streamed, never materialised, so a page copied a million times costs O(1) memory.
+delivers documents in, even when two inputs gave the same id.
+
+No group of documents is ever built: a combiner finds each hash's smallest rank and copy count from
+small (rank) tuples (combined before the shuffle), and every document is then joined to that
+decision by its own (hash, rank) key. A page copied a million times costs a million small tuples,
+never a million documents in one worker's memory (portable Spark/Flink hand a group over whole).
 """
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Optional
 
 import apache_beam as beam
 
@@ -31,24 +34,26 @@ def _rank(doc: Document) -> tuple:
     return (doc.id, doc.source, doc.origin)
 
 
-def pick_survivor(docs: Iterable[Document]):
-    """Yield ('kept', doc) once and ('rejected', doc) for every other doc, streaming.
+class FirstRankAndCount(beam.CombineFn):
+    """(smallest rank, number of documents) of one content hash."""
 
-    Whenever a smaller id arrives, the previous best is rejected; the group is read once.
-    """
-    best: Optional[Document] = None
-    group_size = 0
-    for doc in docs:
-        group_size += 1
-        if best is None:
-            best = doc
-        elif _rank(doc) < _rank(best):
-            yield REJECTED, best
-            best = doc
-        else:
-            yield REJECTED, doc
-    if best is not None:
-        yield KEPT, best.with_scores(STAGE, {"copies": group_size})
+    def create_accumulator(self):
+        return (None, 0)
+
+    def add_input(self, accumulator, rank):
+        best, count = accumulator
+        return (rank if best is None or rank < best else best, count + 1)
+
+    def merge_accumulators(self, accumulators):
+        best, count = None, 0
+        for rank, n in accumulators:
+            if rank is not None and (best is None or rank < best):
+                best = rank
+            count += n
+        return (best, count)
+
+    def extract_output(self, accumulator):
+        return accumulator
 
 
 class _KeyByHash(beam.DoFn):
@@ -65,31 +70,41 @@ class _KeyByHash(beam.DoFn):
             yield beam.pvalue.TaggedOutput(ERRORS, error_record(STAGE, doc.source, doc.origin, error, doc.id))
 
 
-class _KeepOnePerHash(beam.DoFn):
+class _Decide(beam.DoFn):
+    """One (hash, rank) key: its documents (normally one) and, if it is its hash's survivor, the
+    hash's copy count. The survivor's first document is kept; every other document is a duplicate."""
+
     def setup(self):
         self.counters = StageCounters(STAGE)
 
     def process(self, element):
-        digest, docs = element
-        for outcome, doc in pick_survivor(docs):
-            if outcome == KEPT:
+        (digest, _), grouped = element
+        copies = next(iter(grouped["survivor"]), None)
+        for index, doc in enumerate(grouped["docs"]):
+            if copies is not None and index == 0:
                 self.counters.inc(doc.source, "kept")
-                yield doc
+                yield doc.with_scores(STAGE, {"copies": copies})
             else:
                 self.counters.inc(doc.source, "rejected:duplicate")
                 yield beam.pvalue.TaggedOutput(
-                    REJECTED, rejection_record(doc, STAGE, "duplicate", {"content_hash": digest})
-                )
+                    REJECTED, rejection_record(doc, STAGE, "duplicate", {"content_hash": digest}))
 
 
 class ExactDedup(beam.PTransform):
-    """PCollection[Document] -> StageOutputs: the smallest-id copy of each normalised text survives."""
+    """PCollection[Document] -> StageOutputs: the smallest-rank copy of each normalised text survives."""
 
     def expand(self, docs):
         keyed = docs | "HashContent" >> beam.ParDo(_KeyByHash()).with_outputs(ERRORS, main="keyed")
-        picked = (
+        survivors = (
             keyed["keyed"]
-            | "GroupByContent" >> beam.GroupByKey()
-            | "KeepOnePerContent" >> beam.ParDo(_KeepOnePerHash()).with_outputs(REJECTED, main=KEPT)
+            | "RankOf" >> beam.MapTuple(lambda digest, doc: (digest, _rank(doc)))
+            | "FirstRankPerContent" >> beam.CombinePerKey(FirstRankAndCount())
+            | "KeySurvivor" >> beam.MapTuple(lambda digest, best: ((digest, best[0]), best[1]))
         )
-        return StageOutputs(picked[KEPT], picked[REJECTED], keyed[ERRORS])
+        by_rank = keyed["keyed"] | "KeyByRank" >> beam.MapTuple(lambda digest, doc: ((digest, _rank(doc)), doc))
+        decided = (
+            {"docs": by_rank, "survivor": survivors}
+            | "JoinDecision" >> beam.CoGroupByKey()
+            | "Decide" >> beam.ParDo(_Decide()).with_outputs(REJECTED, main=KEPT)
+        )
+        return StageOutputs(decided[KEPT], decided[REJECTED], keyed[ERRORS])
