@@ -93,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     mix.add_argument("--mixture", metavar="FILE", required=True, help="mixture YAML (see pipeline/mixtures/afm_stages.yaml)")
     mix.add_argument("--stage", required=True, help="the training stage in the mixture file")
     mix.add_argument("--output", metavar="FILE", help="where to write the plan (JSON)")
+    finalize = commands.add_parser(
+        "finalize", help="write the manifest and report of a job that ran without `winnow run` waiting for it",
+        description="For a job launched to run on its own (a Dataflow Flex Template): once it has finished, "
+                    "write OUT/manifest.json and OUT/report.html from what it wrote (counts and shards are "
+                    "exact; the runner's per-stage metrics are not available here).")
+    finalize.add_argument("run", metavar="OUT", help="the job's output directory")
+    finalize.add_argument("--config", metavar="FILE", help="the job's configuration (default: the bundled sample's)")
+    finalize.add_argument("--stages", type=_stage_list, metavar="A,B,...", help="as given to the job")
+    finalize.set_defaults(input=None, kind="web")
     report = commands.add_parser(
         "report", help="(re)write OUT/report.html of a finished run",
         description="Write the run's self-contained HTML report (funnel, rejections with examples, score "
@@ -214,13 +223,24 @@ def deferred_job(options) -> Optional[str]:
     return None
 
 
+def start_run(output_dir: str, config, overwrite: bool) -> str:
+    """Make OUT ready (see _prepare_output) and mark a run in progress; returns its start time.
+    Also the first step of launchers that submit without waiting (deploy/dataflow's entry point)."""
+    from pipeline import manifest as manifests
+
+    _prepare_output(output_dir, overwrite)
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifests.write_atomically(f"{output_dir}/{RUN_MARKER}",
+                               json.dumps({"started_at": started_at, "config": config.file}) + "\n")
+    return started_at
+
+
 def run_command(args, beam_args: Sequence[str]) -> int:
-    from apache_beam.io.filesystems import FileSystems
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipeline import manifest as manifests
-    from pipeline.build import COUNTS_DIR, build_pipeline
+    from pipeline.build import build_pipeline
 
     config = _load(args)
     unknown = unknown_beam_flags(beam_args)
@@ -236,24 +256,33 @@ def run_command(args, beam_args: Sequence[str]) -> int:
         print(f"winnow: built {deferred}; documents are read when it runs, into {output_dir}. No manifest is "
               "written here (a manifest says a run finished).", file=sys.stderr)
         return EXIT_OK
-    _prepare_output(output_dir, args.overwrite)
 
     from transforms.stage import PROGRESS_ENV
 
     os.environ[PROGRESS_ENV] = str(max(args.progress_seconds, 0.0))  # read by every worker's counters
     started = time.time()
-    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    manifests.write_atomically(FileSystems.join(output_dir, RUN_MARKER),
-                               json.dumps({"started_at": started_at, "config": config.file}) + "\n")
+    started_at = start_run(output_dir, config, args.overwrite)
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, config, output_dir)
     result = pipeline.run()
     result.wait_until_finish()
     elapsed = time.time() - started
 
+    return finish_run(config, output_dir, started_at, elapsed, beam_args, manifests.query_metrics(result))
+
+
+def finish_run(config, output_dir: str, started_at: str, elapsed: Optional[float], beam_args: Sequence[str],
+               metric_results) -> int:
+    """The manifest (and report) of a finished run, from what the pipeline wrote under OUT (_counts,
+    _shards: exact) and the runner's metrics (the per-stage funnel; empty when unavailable)."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from pipeline import manifest as manifests
+    from pipeline.build import COUNTS_DIR
+
     counts = manifests.read_json_lines(output_dir, COUNTS_DIR)
     sources = manifests.summarise_counts(counts, [s.name for s in config.sources])
-    funnel = manifests.stage_funnel(manifests.query_metrics(result))
+    funnel = manifests.stage_funnel(metric_results)
     for name, entry in sources.items():
         stages = funnel.get(name, {})
         entry["skipped_records"] = stages.get("read", {}).get("skipped", {})
@@ -270,7 +299,7 @@ def run_command(args, beam_args: Sequence[str]) -> int:
         "status": "complete",
         "started_at": started_at,
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "wall_seconds": round(elapsed, 3),
+        "wall_seconds": round(elapsed, 3) if elapsed is not None else None,
         "output_dir": output_dir,
         "config": config.resolved(),
         "pipeline_options": list(beam_args),
@@ -285,13 +314,37 @@ def run_command(args, beam_args: Sequence[str]) -> int:
     delete_tree(FileSystems.join(output_dir, COUNTS_DIR))
     delete_tree(FileSystems.join(output_dir, manifests.SHARD_INFO_DIR))
     path = manifests.write_manifest(output_dir, manifest)
-    FileSystems.delete([FileSystems.join(output_dir, RUN_MARKER)])
+    marker = FileSystems.join(output_dir, RUN_MARKER)
+    if FileSystems.exists(marker):
+        FileSystems.delete([marker])
     _print_summary(manifest, path)
     _write_report(output_dir, manifest)
     if not manifest["conserved"]:
         print("winnow: error: documents were lost (read != written + rejected + errors); see the manifest", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def finalize_command(args) -> int:
+    """`winnow finalize OUT --config FILE`: the manifest of a job that ran elsewhere without waiting
+    (a Dataflow Flex Template): the same manifest `winnow run` writes, less the runner's metrics."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from pipeline.build import COUNTS_DIR
+
+    output_dir = args.run.rstrip("/") or "/"
+    if FileSystems.exists(FileSystems.join(output_dir, "manifest.json")):
+        raise UsageError(f"{output_dir} already has a manifest: the run was finalized")
+    if not FileSystems.match([FileSystems.join(output_dir, COUNTS_DIR, "part*")])[0].metadata_list:
+        raise UsageError(f"{output_dir}/{COUNTS_DIR} has no counts: the job has not finished (or wrote elsewhere)")
+    started_at, elapsed = None, None
+    marker = FileSystems.join(output_dir, RUN_MARKER)
+    if FileSystems.exists(marker):
+        with FileSystems.open(marker) as handle:
+            started_at = json.loads(handle.read()).get("started_at")
+    if started_at:
+        elapsed = (datetime.now(timezone.utc) - datetime.fromisoformat(started_at)).total_seconds()
+    return finish_run(_load(args), output_dir, started_at, elapsed, [], {})
 
 
 def report_command(args) -> int:
@@ -456,6 +509,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return mix_command(args)
         if args.command == "report":
             return report_command(args)
+        if args.command == "finalize":
+            return finalize_command(args)
         return run_command(args, beam_args)
     except (ConfigError, UsageError) as error:
         print(f"winnow: error: {error}", file=sys.stderr)

@@ -40,3 +40,24 @@ def test_building_a_job_to_run_later_leaves_the_output_alone_and_writes_no_manif
                  "--region=us-central1", "--temp_location=gs://winnow-ci/tmp", "--dry_run=True", "--no_auth"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json"] and not (out / RUN_MARKER).exists()
     assert "No manifest is written here" in capsys.readouterr().err
+
+
+def test_a_job_launched_without_waiting_is_finalized_into_the_same_manifest(tmp_path):
+    """What deploy/dataflow's entry point does (start_run, build, run, exit), then `winnow finalize`."""
+    import json
+
+    from pipeline.cli import RUN_MARKER, main, start_run
+
+    config = load_config(default_config_path())
+    out = str(tmp_path / "out")
+    start_run(out, config, overwrite=False)
+    pipeline = beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+    build_pipeline(pipeline, config, out)
+    pipeline.run()  # FnApiRunner finishes here; Dataflow would still be running
+    assert (tmp_path / "out" / RUN_MARKER).exists() and not (tmp_path / "out" / "manifest.json").exists()
+    assert main(["finalize", out]) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["conserved"] and manifest["started_at"]
+    assert manifest["sources"]["web"]["written"] == 22 and manifest["tokens_per_source"]["code"] > 0
+    assert (tmp_path / "out" / "report.html").exists() and not (tmp_path / "out" / RUN_MARKER).exists()
+    assert main(["finalize", out]) == 2  # once only

@@ -151,7 +151,7 @@ run_template() {
     --additional-experiments="${EXPERIMENTS}" \
     --parameters="$(template_parameters)" \
     "${extra[@]}"
-  log "the template launch writes no manifest: read the counters in the Dataflow UI (deploy/README.md)"
+  log "when the job has finished: winnow finalize ${OUTPUT} --config <local copy of ${CONFIG}> (manifest, report)"
 }
 
 # Direct submission: `winnow run` on this machine builds the graph, submits it with the same image for

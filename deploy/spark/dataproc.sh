@@ -10,8 +10,8 @@
 #   deploy/spark/dataproc.sh delete    delete the cluster
 #
 # Packaging is not running: `winnow run` returns as soon as the jar is written, before any document is
-# read, so the manifest it writes then is empty and this script deletes it. After the Spark job, check
-# the counts under OUT/_counts and the dead letters under OUT/errors (deploy/README.md, "What to watch").
+# read, and leaves OUT alone (no manifest). After the Spark job: `winnow finalize OUT --config CONFIG`
+# writes the manifest and report (deploy/README.md, section 7).
 # The worker image must be pullable by every node (Artifact Registry reader role for the cluster's
 # service account, and `gcloud auth configure-docker REGION-docker.pkg.dev` in an initialization action).
 # Not run from this repository (no cloud access): see deploy/spark/README.md.
@@ -54,8 +54,6 @@ package_jar() {
     --environment_type=DOCKER \
     --environment_config="${IMAGE}" \
     --sdk_worker_parallelism="${SDK_WORKER_PARALLELISM}"
-  # `winnow run` wrote a manifest with zero counts when packaging: it describes no run. Remove it.
-  gcloud storage rm --quiet "${OUTPUT}/manifest.json" || true
   printf 'packaged %s for OUTPUT=%s\n' "${JAR}" "${OUTPUT}"
 }
 
