@@ -175,14 +175,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "train":
-        params = Hyperparameters(epoch=args.epoch, lr=args.lr, dim=args.dim, word_ngrams=args.word_ngrams,
-                                 min_count=args.min_count, bucket=args.bucket, seed=args.seed, cutoff=args.cutoff,
-                                 balance=args.balance, window_words=args.window_words)
-        stats = train(read_all(args.positive), read_all(args.negative), args.output, params,
-                      quantize=args.quantize, positive_label=args.positive_label,
-                      negative_label=args.negative_label)
-        print(f"trained on {stats['lines']} lines ({stats['positive_lines']} {args.positive_label}); "
-              f"wrote {args.output} ({stats['bytes']:,} bytes)")
+        quality.train_command(args, train)
     elif args.command == "evaluate":
         model = MathModel(args.model, label=args.label)
         result = evaluate(model, read_all(args.positive), read_all(args.negative), args.threshold,
@@ -190,9 +183,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"model: {model.path}  label: {args.label}")
         print(table(result, args.label))
     else:
-        stats = build_default(args.output)
-        print(f"trained on {stats['lines']} lines ({stats['positive_lines']} {POSITIVE_LABEL}); "
-              f"wrote {args.output} ({stats['bytes']:,} bytes)")
+        quality.print_trained(build_default(args.output), POSITIVE_LABEL, args.output)
     return 0
 
 

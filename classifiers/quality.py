@@ -431,17 +431,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def train_command(args, train_fn=None) -> None:
+    """`train` of this module's command line and of those built on it (classifiers/math.py)."""
+    params = Hyperparameters(epoch=args.epoch, lr=args.lr, dim=args.dim, word_ngrams=args.word_ngrams,
+                             min_count=args.min_count, bucket=args.bucket, seed=args.seed, cutoff=args.cutoff,
+                             balance=args.balance, window_words=args.window_words)
+    stats = (train_fn or train)(read_all(args.positive), read_all(args.negative), args.output, params,
+                                quantize=args.quantize, positive_label=args.positive_label,
+                                negative_label=args.negative_label)
+    print_trained(stats, args.positive_label, args.output)
+
+
+def print_trained(stats: Dict[str, int], positive_label: str, output: str) -> None:
+    print(f"trained on {stats['lines']} lines ({stats['positive_lines']} {positive_label}); "
+          f"wrote {output} ({stats['bytes']:,} bytes)")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "train":
-        params = Hyperparameters(epoch=args.epoch, lr=args.lr, dim=args.dim, word_ngrams=args.word_ngrams,
-                                 min_count=args.min_count, bucket=args.bucket, seed=args.seed, cutoff=args.cutoff,
-                                 balance=args.balance, window_words=args.window_words)
-        stats = train(read_all(args.positive), read_all(args.negative), args.output, params,
-                      quantize=args.quantize, positive_label=args.positive_label,
-                      negative_label=args.negative_label)
-        print(f"trained on {stats['lines']} lines ({stats['positive_lines']} {args.positive_label}); "
-              f"wrote {args.output} ({stats['bytes']:,} bytes)")
+        train_command(args)
     elif args.command == "evaluate":
         model = QualityModel(args.model, label=args.label)
         result = evaluate(model, read_all(args.positive), read_all(args.negative), args.threshold,
@@ -449,9 +458,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"model: {model.path}  label: {args.label}")
         print(result.table())
     else:
-        stats = build_default(args.output)
-        print(f"trained on {stats['lines']} lines ({stats['positive_lines']} hq); "
-              f"wrote {args.output} ({stats['bytes']:,} bytes)")
+        print_trained(build_default(args.output), POSITIVE_LABEL, args.output)
     return 0
 
 
