@@ -310,3 +310,13 @@ def test_time_budget_stops_python_work_and_leaves_the_thread_usable():
         total = sum(range(1000))
     time.sleep(0.7)
     assert total == 499500
+
+
+def test_the_math_markup_test_answers_as_searching_every_marker():
+    from transforms.extraction.math import MATH_MARKERS, has_math_markup
+
+    pages = [_page(p) for p in sorted((TRAF / "html").glob("*.html.gz"))]
+    pages += [(SAMPLE / "math" / name).read_text(encoding="utf-8") for name in ("page_tex-chtml.html", "page_mml-chtml.html")]
+    pages += [f"<p>a {marker} b</p>" for marker in MATH_MARKERS] + ["<p>mathematics and LaTeX-free text</p>"]
+    assert [has_math_markup(p) for p in pages] == [any(m in p for m in MATH_MARKERS) for p in pages]
+    assert sum(has_math_markup(p) for p in pages) >= len(MATH_MARKERS) + 1  # + the MathML page
