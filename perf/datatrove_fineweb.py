@@ -9,7 +9,8 @@ with winnow's: the two stacks pin different trafilatura versions.
 
 `run`: the steps and parameters of datatrove's `examples/fineweb.py`, executed locally with
 LocalPipelineExecutor (tasks/workers = the cores to use) instead of Slurm:
-  1. WarcReader -> URLFilter -> Trafilatura(favour_precision=True) -> LanguageFilter(en, 0.65)
+  1. WarcReader -> URLFilter -> Trafilatura(favour_precision=True) -> LanguageFilter(["en"], 0.65)
+     (FineWeb kept English; datatrove 0.10's LanguageFilter() default is any language, so it is named)
      -> GopherRepetitionFilter -> GopherQualityFilter -> C4QualityFilter(filter_no_terminal_punct=False)
      -> FineWebQualityFilter -> JsonlWriter                                           (WORK/filtered)
   2. MinHash signatures (5-grams, 14 buckets x 8 hashes, 64-bit, seed 1: datatrove's MinhashConfig
@@ -28,11 +29,17 @@ Offline (this machine reaches PyPI only):
   - URLFilter's TLDExtract() downloads the Public Suffix List on first use and falls back to the
     snapshot tldextract ships; it is replaced by TLDExtract(suffix_list_urls=()) (the same snapshot,
     no network attempt).
-  - The English word tokenizer of the Gopher, FineWeb and MinHash steps is spaCy's blank "en"
-    pipeline (datatrove/assets/tokenizer_assignment.csv): `pip install spacy`, no model download.
-    nltk is imported but never needs its punkt data for English (C4 splits lines, not sentences).
+  - The English word tokenizer of the Gopher, FineWeb, C4 (sentence count) and MinHash steps is
+    spaCy's blank "en" pipeline with its rule-based sentencizer (datatrove/assets/
+    tokenizer_assignment.csv): `pip install spacy` (not in datatrove's `processing` extra), no model
+    download. nltk is installed by that extra but never needs its punkt data for English.
+  - fsspec's https filesystem (aiohttp) is imported to compute the asset cache path: `pip install aiohttp`.
+  - WarcReader needs the `io` extra (warcio, python-magic). On WARCs without Common Crawl's
+    WARC-Identified-Payload-Type header it sniffs each payload with libmagic and drops what it does
+    not call HTML (pages opening with a <script> read as application/javascript): e2e_vs_datatrove.py
+    adds the header, as Common Crawl's files have it, unless --raw-payload-type.
 
-`extract`: the same Trafilatura settings on a list of HTML files (JSON: [{"key", "path"}]), one
+`extract`: the same Trafilatura settings on a list of decoded pages (JSON: [{"key", "html"}]), one
 process, no sandbox: to score extraction alone against ground truth.
 """
 from __future__ import annotations
@@ -41,7 +48,6 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 

@@ -7,11 +7,13 @@ WARC corpus, the same cores, in one run (issue 13).
 What it does, in order:
   1. Builds the corpus with ../shared/perf/make_corpus.py if missing (CORPUS_DIR/corpus-N.warc.gz and
      its .truth.json: every record's URL, source page and kind: original / exact / near / variant /
-     contaminated), then copies its records, byte for byte (gzip members), round-robin into
-     --shards WARC files: datatrove gives each task whole files, so one file would use one core.
-     Both pipelines read the same shard files.
+     contaminated), then deals its records round-robin into --shards WARC files (datatrove gives
+     each task whole files, so one file would use one core), adding to each response record the
+     WARC-Identified-Payload-Type header Common Crawl's WARCs carry (without it datatrove's reader
+     sniffs payloads with libmagic and silently skips ~19% of these pages; --raw-payload-type keeps
+     the records byte for byte). Both pipelines read the same shard files.
   2. Creates datatrove's own virtual environment (--datatrove-venv; python3.11 -m venv, then
-     pip install "datatrove[io,processing]" spacy) if missing. What it needs offline is described in
+     pip install "datatrove[io,processing]" spacy aiohttp) if missing. What it needs offline is described in
      perf/datatrove_fineweb.py.
   3. Runs, --rounds times, in alternating order:
        datatrove      perf/datatrove_fineweb.py run (FineWeb's steps, LocalPipelineExecutor
@@ -24,7 +26,9 @@ What it does, in order:
                       tokenize, the quality model, every language
      winnow runs with --direct_running_mode=--winnow-mode --direct_num_workers=--workers.
      Each run is timed from process start to exit, with the peak memory of its whole process tree
-     (RSS and PSS summed over the root and every descendant, sampled from /proc every 0.2 s).
+     (RSS and PSS summed over the root and every descendant, sampled from /proc every 0.2 s) and
+     its CPU time (user+sys of every process seen; the sampler itself costs ~0.1 core, on both sides).
+     Processes a run leaves behind (multiprocess's forkserver) are ended by pid after it.
   4. Scores what each kept against truth.json:
        - extraction: token F1 against the AEB article bodies and snippet P/R/F1 on trafilatura's
          evaluation set (perf/extract_eval.py's functions), on the final documents whose page has
@@ -36,7 +40,8 @@ What it does, in order:
          that should go (entered - 1 per group), those still kept (missed), recall, and pages whose
          every copy was removed (false merges).
   5. Per-stage cost: datatrove's own per-step times (stats.json, summed over tasks); for winnow,
-     --profile runs winnow-same once more under py-spy (all processes, 100 Hz, idle excluded) and
+     --profile runs winnow-same once more under py-spy (--pyspy; `pip install py-spy` in any venv;
+     all processes, 100 Hz, samples of waiting threads left out) and
      attributes each sample to the stage whose code is innermost on the stack (core-seconds summed
      over workers), and lists the hottest lines.
 Prints a side-by-side table; writes everything to --json.
@@ -244,8 +249,10 @@ def ensure_datatrove_venv(venv: Path) -> Path:
     if not marker.exists():
         if not python.exists():
             subprocess.run(["python3.11", "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "datatrove[io,processing]==0.10.1", "spacy>=3.8", "aiohttp"],
-                       check=True)
+        # io: warcio for WarcReader; spacy: datatrove's English word tokenizer (spacy.blank, no model);
+        # aiohttp: fsspec's https support, which datatrove's asset cache path computation imports
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "datatrove[io,processing]==0.10.1", "spacy>=3.8",
+                        "aiohttp"], check=True)
         marker.write_text("ok\n")
     return python
 
@@ -253,26 +260,19 @@ def ensure_datatrove_venv(venv: Path) -> Path:
 # ---------------------------------------------------------------- winnow configs
 
 def winnow_config(path: Path, shard_glob: str, variant: str) -> Path:
+    """winnow-same: datatrove's FineWeb steps (winnow runs them in its own flow order: url_filter
+    after extract, quality after dedup); winnow-full: the default web flow with default parameters."""
     import yaml
 
     if variant == "same":
-        stages = {
-            "extract": {},
-            "langid": {"languages": ["en"], "min_confidence": 0.65},
-            "url_filter": {},
-            "exact_dedup": {},
-            "fuzzy_dedup": {},
-            "quality": {},
-        }
-        params = {"langid": {"languages": ["en"], "min_confidence": 0.65},
+        stages = ["extract", "langid", "url_filter", "exact_dedup", "fuzzy_dedup", "quality"]
+        params = {"langid": {"languages": ["en"], "min_confidence": 0.65},  # FineWeb's LanguageFilter
                   "fuzzy_dedup": {"ngram": 5, "num_perm": 112, "bands": 14, "rows": 8, "seed": 1},
-                  "quality": {"model": False}}
-    else:  # winnow's default web flow, default parameters
+                  "quality": {"model": False}}  # the rules only: FineWeb has no quality model
+    else:
         stages = ["extract", "langid", "url_filter", "safety", "pii", "exact_dedup", "fuzzy_dedup", "quality",
                   "decontaminate", "tokenize"]
         params = {}
-    if isinstance(stages, dict):
-        stages = list(stages)
     config = {"stages": params,
               "sources": [{"name": "web", "kind": "web", "paths": [shard_glob], "stages": stages}]}
     path.write_text(yaml.safe_dump(config, sort_keys=False))
@@ -626,6 +626,10 @@ def main(argv=None):
     if not args.no_extract_eval:
         results["extraction_alone"] = extraction_alone(truth, gt, dt_python, work)
     if args.profile:
+        if not args.pyspy.exists():  # a scratch venv holding py-spy (a binary wheel from PyPI)
+            venv = args.pyspy.parent.parent
+            subprocess.run(["python3.11", "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "py-spy"], check=True)
         print("profiling winnow-same under py-spy ...", flush=True)
         results["winnow_profile"] = profile_winnow(command("winnow-same"), work, args.pyspy)
         results["winnow_profile"]["raw"] = str(work / "winnow.pyspy.txt")
