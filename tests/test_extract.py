@@ -320,3 +320,12 @@ def test_the_math_markup_test_answers_as_searching_every_marker():
     pages += [f"<p>a {marker} b</p>" for marker in MATH_MARKERS] + ["<p>mathematics and LaTeX-free text</p>"]
     assert [has_math_markup(p) for p in pages] == [any(m in p for m in MATH_MARKERS) for p in pages]
     assert sum(has_math_markup(p) for p in pages) >= len(MATH_MARKERS) + 1  # + the MathML page
+
+
+def test_invisible_characters_are_dropped_and_other_text_is_returned_as_is():
+    from transforms.extraction.extractors import drop_invisible
+
+    text = _page(sorted((TRAF / "html").glob("*.html.gz"))[0])
+    assert drop_invisible(text) is text  # nothing to drop: the same object, no copy
+    soft = "Ver\u00adsi\u00adcherung \u200bund\ufeff Wort\u2060verbinder"
+    assert drop_invisible(soft) == "Versicherung und Wortverbinder"
