@@ -35,7 +35,8 @@ def _rank(doc: Document) -> tuple:
 
 
 class FirstRankAndCount(beam.CombineFn):
-    """(smallest rank, number of documents) of one content hash."""
+    """(smallest rank, number of inputs) of one key: a content hash here, a cluster in fuzzy_dedup.
+    Lifted: combined in parts before the shuffle, so a huge group is never held whole."""
 
     def create_accumulator(self):
         return (None, 0)

@@ -23,6 +23,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from transforms.document import Document
+from transforms.exact_dedup import FirstRankAndCount
 from transforms.fuzzy.components import ConnectedComponents
 from transforms.fuzzy.lsh import CandidateEdges
 from transforms.params import param
@@ -119,28 +120,6 @@ class _Signature(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(ERRORS, error_record(STAGE, doc.source, doc.origin, error, doc.id))
                 continue
             yield node, doc
-
-
-class _BestOfCluster(beam.CombineFn):
-    """(rank, node) -> (best rank, best node, cluster size); lifted, so a huge cluster is combined in parts."""
-
-    def create_accumulator(self):
-        return (None, 0)
-
-    def add_input(self, accumulator, ranked):
-        best, size = accumulator
-        return (ranked if best is None or ranked < best else best, size + 1)
-
-    def merge_accumulators(self, accumulators):
-        best, size = None, 0
-        for other_best, other_size in accumulators:
-            if other_best is not None and (best is None or other_best < best):
-                best = other_best
-            size += other_size
-        return (best, size)
-
-    def extract_output(self, accumulator):
-        return accumulator
 
 
 def _members_with_rank(element):
@@ -265,7 +244,7 @@ class FuzzyDedup(beam.PTransform):
             | "JoinRanks" >> beam.CoGroupByKey()
             | "MembersByCluster" >> beam.FlatMap(_members_with_rank)
         )
-        best = members | "BestOfCluster" >> beam.CombinePerKey(_BestOfCluster())
+        best = members | "BestOfCluster" >> beam.CombinePerKey(FirstRankAndCount())  # (best (rank, node), cluster size)
         decisions = (
             {"member": members, "best": best}
             | "JoinBest" >> beam.CoGroupByKey()

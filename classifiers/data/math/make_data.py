@@ -370,13 +370,6 @@ def split(records: Sequence[Record]) -> Dict[tuple, List[Record]]:
     return files
 
 
-def write_jsonl_gz(path: Path, records: Sequence[Record]) -> None:
-    lines = "".join(json.dumps(r._asdict(), ensure_ascii=False, sort_keys=True) + "\n"
-                    for r in sorted(records, key=lambda r: r.id))
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as handle:
-        handle.write(lines.encode("utf-8"))
-
-
 def read_records(path) -> List[Record]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return [Record(**json.loads(line)) for line in handle if line.strip()]
@@ -399,6 +392,8 @@ def counts_table(files: Dict[tuple, List[Record]]) -> str:
 
 
 def build(debs: str, shared_data: str, output_dir: str = str(HERE)) -> Dict[tuple, List[Record]]:
+    from classifiers.quality_data import write_jsonl_gz  # byte-stable: sorted, no gzip timestamp
+
     files = split(decontaminate(collect(Path(debs), Path(shared_data))))
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
